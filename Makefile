@@ -1,0 +1,38 @@
+# Front door. Every target uses Node 24: the system Node when it is new enough, otherwise the
+# official build fetched from the npm registry into .tools/ (see scripts/ensure-node.sh).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_BIN := $(shell bash scripts/ensure-node.sh)
+export PATH := $(NODE_BIN):$(PATH)
+# npm on this kind of machine warns about a user config it does not know; it is harmless.
+export npm_config_loglevel := error
+
+WORKSPACE_MANIFESTS := $(wildcard */package.json)
+
+.PHONY: help install run test check lint typecheck unit sandbox bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json $(WORKSPACE_MANIFESTS)
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed ## Install dependencies (Node 24 and npm packages)
+
+run: install ## Start a complete instance on embedded defaults (http://127.0.0.1:8080)
+	npm start
+
+test: install ## Lint, typecheck and run every test
+	npm run lint
+	npm run typecheck
+	npm test
+
+unit: install ## Run the tests without the lint and typecheck
+	npm test
+
+sandbox: install ## Run the sandbox Telegram data centre on its own
+	npm run sandbox
+
+clean: ## Remove installed dependencies and local data
+	rm -rf node_modules */node_modules .tools data

@@ -1,0 +1,51 @@
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { type Infrastructure, startInfrastructure } from './infrastructure.ts';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const logger = pino({ level: config.logLevel });
+
+  let infrastructure: Infrastructure | undefined;
+  let startupProblem = 'starting: PostgreSQL and the event store are not up yet';
+  const app = await buildApp({
+    logger,
+    readiness: {
+      check: async () => {
+        if (!infrastructure) throw new Error(startupProblem);
+        await infrastructure.check();
+      },
+    },
+  });
+
+  closeWithGrace({ delay: 15_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+    await infrastructure?.close();
+  });
+
+  // Listen first so /healthz answers and /readyz explains while the database starts.
+  await app.listen({ host: config.host, port: config.port });
+  try {
+    infrastructure = await startInfrastructure(config, logger);
+  } catch (error) {
+    startupProblem = `failed to start: ${(error as Error).message}`;
+    logger.fatal({ err: error }, 'infrastructure failed to start');
+    process.exitCode = 1;
+    await app.close();
+    return;
+  }
+  logger.info(`Teleplay is ready on http://${config.host}:${config.port}`);
+}
+
+await main();

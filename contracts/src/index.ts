@@ -1,0 +1,5 @@
+export * from './events.ts';
+export * from './ids.ts';
+export * from './names.ts';
+export * from './streams.ts';
+export * from './upcasting.ts';

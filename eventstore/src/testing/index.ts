@@ -1,0 +1,7 @@
+export {
+  type ContractOptions,
+  collectUntil,
+  describeEventStoreContract,
+  type EventStoreFixture,
+  newEvent,
+} from './contract.ts';

@@ -1,0 +1,14 @@
+export {
+  createKysely,
+  createPool,
+  ensureDatabase,
+  type PoolOptions,
+  quoteIdentifier,
+  withDatabase,
+} from './database.ts';
+export {
+  type EmbeddedPostgresHandle,
+  type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
+} from './embedded-postgres.ts';
+export { migrate } from './migrations.ts';
