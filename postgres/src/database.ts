@@ -16,8 +16,11 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     max: options.max ?? 20,
     application_name: options.applicationName ?? 'teleplay',
   });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A connection dropping (database restart, terminated backend) must not crash the process: idle
+  // clients report through the pool, checked-out ones through their own error event. The query in
+  // flight still fails, and the pool discards the broken client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

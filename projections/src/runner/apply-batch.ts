@@ -1,0 +1,25 @@
+import type { RecordedEvent } from '@teleplay/eventstore';
+import type { Transaction } from 'kysely';
+import type { LiveChange, Projection } from '../projection.ts';
+import { toProjectedEvent } from './projected-event.ts';
+
+/**
+ * Applies events to a projection's tables in `schema` inside the caller's transaction. Collects the
+ * live changes when `changes` is given (live projection), drops them otherwise (rebuilds).
+ */
+export async function applyBatch(
+  trx: Transaction<unknown>,
+  projection: Projection,
+  schema: string,
+  events: readonly RecordedEvent[],
+  changes: (LiveChange & { eventPosition: string })[] | null,
+): Promise<void> {
+  const db = trx.withSchema(schema);
+  for (const recorded of events) {
+    const event = toProjectedEvent(recorded);
+    await projection.apply(event, {
+      db,
+      emit: (change) => changes?.push({ ...change, eventPosition: recorded.position }),
+    });
+  }
+}

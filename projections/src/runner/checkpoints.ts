@@ -1,0 +1,37 @@
+import type { Position } from '@teleplay/eventstore';
+import { sql, type Transaction } from 'kysely';
+
+export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
+export const LIVE_CHANGES_CHANNEL = 'live_changes';
+
+/** Another writer moved the checkpoint (a rebuild swapped tables): start again from the stored one. */
+export class StaleCheckpointError extends Error {
+  override readonly name = 'StaleCheckpointError';
+}
+
+export interface StoredCheckpoint {
+  version: number;
+  position: Position;
+}
+
+/** Compare-and-set: moves the checkpoint only if it still is where this runner left it. */
+export async function advanceCheckpoint(
+  trx: Transaction<unknown>,
+  name: string,
+  from: Position,
+  to: Position,
+): Promise<void> {
+  const result = await sql`
+    update projection_checkpoints set position = ${to}, updated_at = now()
+     where name = ${name} and position = ${from}`.execute(trx);
+  if (result.numAffectedRows !== 1n) throw new StaleCheckpointError(`checkpoint of ${name} moved`);
+  await notifyCheckpoint(trx, name, to);
+}
+
+export async function notifyCheckpoint(
+  trx: Transaction<unknown>,
+  name: string,
+  position: Position,
+): Promise<void> {
+  await sql`select pg_notify(${CHECKPOINT_CHANNEL}, ${`${name}|${position}`})`.execute(trx);
+}
