@@ -83,7 +83,10 @@ export function startProjector(options: ProjectorOptions): Projector {
     const client = lockClient;
     lockClient = null;
     if (!client) return;
-    if (!unlock) return client.release();
+    if (!unlock) {
+      client.release();
+      return;
+    }
     // Closing the session frees its advisory lock even if the unlock cannot be sent.
     client
       .query('select pg_advisory_unlock($1)', [lockKey])
