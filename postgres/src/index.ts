@@ -12,3 +12,4 @@ export {
   startEmbeddedPostgres,
 } from './embedded-postgres.ts';
 export { migrate } from './migrations.ts';
+export { createNotifier, type Notifier } from './notifier.ts';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createKysely, migrate } from '@teleplay/postgres';
+import { createKysely, createNotifier, migrate } from '@teleplay/postgres';
 import type pg from 'pg';
 import {
   type EventFilter,
@@ -17,6 +17,7 @@ import { createPollingSubscription } from '../subscription.ts';
 import { eventStoreMigrations } from './postgres-event-store.migrations.ts';
 
 const WRONG_EXPECTED_REVISION = 'TP001';
+const UNIQUE_VIOLATION = '23505';
 const CHANNEL = 'es_events';
 
 export interface PostgresEventStoreOptions {
@@ -66,6 +67,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   wakeups.setMaxListeners(0);
   let listener: Promise<pg.PoolClient> | null = null;
   let closed = false;
+  const notifier = createNotifier(pool);
 
   function listen(): Promise<pg.PoolClient> {
     listener ??= (async () => {
@@ -133,29 +135,41 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   return {
     async append(streamName, events, { expectedRevision }) {
       if (events.length === 0) return appendNothing(pool, streamName, expectedRevision);
+      const ids = events.map((event) => event.id);
+      let row: AppendRow;
       try {
-        const result = await pool.query<{ out_revision: number; out_commit: string; out_position: number }>(
+        const result = await pool.query<AppendRow>(
           'select * from es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
           [
             streamName,
             String(expectedRevision),
-            events.map((event) => event.id),
+            ids,
             events.map((event) => event.type),
             events.map((event) => JSON.stringify(event.data)),
             events.map((event) => JSON.stringify(event.metadata)),
           ],
         );
-        const row = result.rows[0]!;
-        return {
-          nextExpectedRevision: row.out_revision,
-          position: makePosition(BigInt(row.out_commit), BigInt(row.out_position)),
-        };
+        row = result.rows[0]!;
       } catch (error) {
         const { code, detail } = error as { code?: string; detail?: string };
-        if (code !== WRONG_EXPECTED_REVISION) throw error;
-        const actual = Number(detail);
-        throw new WrongExpectedRevisionError(streamName, expectedRevision, actual < 0 ? 'no_stream' : actual);
+        if (code === WRONG_EXPECTED_REVISION) {
+          const actual = Number(detail);
+          throw new WrongExpectedRevisionError(
+            streamName,
+            expectedRevision,
+            actual < 0 ? 'no_stream' : actual,
+          );
+        }
+        if (code !== UNIQUE_VIOLATION) throw error;
+        row = await findEarlierAppend(pool, streamName, expectedRevision, ids);
       }
+      // Local subscribers wake at once; other processes through NOTIFY.
+      wakeups.emit('change');
+      notifier.notify(CHANNEL);
+      return {
+        nextExpectedRevision: row.out_revision,
+        position: makePosition(BigInt(row.out_commit), BigInt(row.out_position)),
+      };
     },
 
     async readStream(streamName, options = {}) {
@@ -205,6 +219,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
 
     async close() {
       closed = true;
+      await notifier.flush();
       wakeups.emit('change');
       const client = await listener?.catch(() => null);
       if (client) {
@@ -214,6 +229,33 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
       listener = null;
     },
   };
+}
+
+interface AppendRow {
+  out_revision: number;
+  out_commit: string;
+  out_position: number;
+}
+
+/** Resolves an append whose event ids are already in the stream: the same append again, or a conflict. */
+async function findEarlierAppend(
+  pool: pg.Pool,
+  streamName: string,
+  expected: ExpectedRevision,
+  ids: string[],
+): Promise<AppendRow> {
+  const found = await pool.query<AppendRow>('select * from es_find_append($1, $2, $3::uuid[])', [
+    streamName,
+    String(expected),
+    ids,
+  ]);
+  if (found.rows[0]) return found.rows[0];
+  const current = await pool.query<{ revision: number }>(
+    'select revision from es_streams where stream_name = $1',
+    [streamName],
+  );
+  const revision = current.rows[0]?.revision ?? -1;
+  throw new WrongExpectedRevisionError(streamName, expected, revision < 0 ? 'no_stream' : revision);
 }
 
 async function appendNothing(pool: pg.Pool, streamName: string, expected: ExpectedRevision) {
