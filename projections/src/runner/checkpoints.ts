@@ -25,13 +25,6 @@ export async function advanceCheckpoint(
     update projection_checkpoints set position = ${to}, updated_at = now()
      where name = ${name} and position = ${from}`.execute(trx);
   if (result.numAffectedRows !== 1n) throw new StaleCheckpointError(`checkpoint of ${name} moved`);
-  await notifyCheckpoint(trx, name, to);
 }
 
-export async function notifyCheckpoint(
-  trx: Transaction<unknown>,
-  name: string,
-  position: Position,
-): Promise<void> {
-  await sql`select pg_notify(${CHECKPOINT_CHANNEL}, ${`${name}|${position}`})`.execute(trx);
-}
+export const checkpointPayload = (name: string, position: Position) => `${name}|${position}`;

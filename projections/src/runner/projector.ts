@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore, Position, RecordedEvent } from '@teleplay/eventstore';
-import { createKysely } from '@teleplay/postgres';
+import { createKysely, createNotifier } from '@teleplay/postgres';
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { LiveChange, Projection } from '../projection.ts';
 import { applyBatch } from './apply-batch.ts';
 import {
   advanceCheckpoint,
+  CHECKPOINT_CHANNEL,
+  checkpointPayload,
   LIVE_CHANGES_CHANNEL,
   StaleCheckpointError,
   type StoredCheckpoint,
@@ -44,6 +46,7 @@ export function startProjector(options: ProjectorOptions): Projector {
   const batchSize = options.batchSize ?? 1000;
   const standbyRetryMs = options.standbyRetryMs ?? 1000;
   const db = createKysely<unknown>(pool);
+  const notifier = createNotifier(pool);
   const lockKey = advisoryLockKey(projection.name);
   const stopping = new AbortController();
   let active = false;
@@ -111,6 +114,9 @@ export function startProjector(options: ProjectorOptions): Projector {
         await advanceCheckpoint(trx, projection.name, from, target);
         if (changes.length > 0) await insertLiveChanges(trx, changes);
       });
+      // Wake-ups go out after the commit: notifying inside it would serialise every commit.
+      notifier.notify(CHECKPOINT_CHANNEL, checkpointPayload(projection.name, target), projection.name);
+      if (changes.length > 0) notifier.notify(LIVE_CHANGES_CHANNEL);
       position = target;
       pending = [];
     };
@@ -155,6 +161,7 @@ export function startProjector(options: ProjectorOptions): Projector {
       stopping.abort();
       await subscriptionClose?.();
       await running;
+      await notifier.flush();
     },
   };
 }
@@ -176,7 +183,6 @@ async function insertLiveChanges(
   await sql`
     insert into live_changes (user_id, kind, entity_id, removed, event_position)
     values ${sql.join(values)}`.execute(trx);
-  await sql`select pg_notify(${LIVE_CHANGES_CHANNEL}, '')`.execute(trx);
 }
 
 /** A stable 64-bit advisory lock key per projection name. */

@@ -3,7 +3,7 @@ import { quoteIdentifier } from '@teleplay/postgres';
 import { type Kysely, sql } from 'kysely';
 import type { Projection } from '../projection.ts';
 import { applyBatch } from './apply-batch.ts';
-import { notifyCheckpoint } from './checkpoints.ts';
+import { CHECKPOINT_CHANNEL, checkpointPayload } from './checkpoints.ts';
 import { type RunnerLog, silentLog } from './log.ts';
 
 export interface RebuildOptions {
@@ -89,7 +89,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       on conflict (name) do update set version = excluded.version, position = excluded.position, updated_at = now()`.execute(
       trx,
     );
-    await notifyCheckpoint(trx, projection.name, position);
+    // A rare, single commit: notifying inside it is fine (see the projector for the hot path).
+    await sql`select pg_notify(${CHECKPOINT_CHANNEL}, ${checkpointPayload(projection.name, position)})`.execute(
+      trx,
+    );
     await sql`drop schema ${sql.id(retired)} cascade`.execute(trx);
     await sql`drop schema ${sql.id(scratch)} cascade`.execute(trx);
   });
