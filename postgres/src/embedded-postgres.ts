@@ -29,6 +29,9 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgresHandle> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  // A cluster already running on this directory (the server, while a CLI runs) is shared, not restarted.
+  const running = runningClusterPort(dataDir);
+  if (running) return { url: urlFor(running), port: running, stop: async () => {} };
   const port = options.port ?? (await findFreePort());
   const log = options.onLog ?? (() => {});
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
