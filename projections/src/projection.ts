@@ -47,6 +47,12 @@ export interface Projection<DB = AnyTables> {
   readonly eventTypes: readonly DomainEventType[];
   createTables(db: Kysely<unknown>, schema: string): Promise<void>;
   apply(event: ProjectedEvent, context: ProjectionContext<DB>): Promise<void>;
+  /**
+   * Optional set-based path for many events at once (catch-up and rebuilds): must leave exactly the
+   * rows that applying the events one by one would, e.g. by folding them in memory and upserting the
+   * final rows in a few statements.
+   */
+  applyMany?(events: readonly ProjectedEvent[], context: ProjectionContext<DB>): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the runner handles projections without knowing their table types.

@@ -15,11 +15,18 @@ export async function applyBatch(
   changes: (LiveChange & { eventPosition: string })[] | null,
 ): Promise<void> {
   const db = trx.withSchema(schema);
-  for (const recorded of events) {
-    const event = toProjectedEvent(recorded);
+  const projected = events.map(toProjectedEvent);
+  if (projection.applyMany && projected.length > 1) {
+    await projection.applyMany(projected, {
+      db,
+      emit: (change) => changes?.push({ ...change, eventPosition: projected.at(-1)!.position }),
+    });
+    return;
+  }
+  for (const event of projected) {
     await projection.apply(event, {
       db,
-      emit: (change) => changes?.push({ ...change, eventPosition: recorded.position }),
+      emit: (change) => changes?.push({ ...change, eventPosition: event.position }),
     });
   }
 }
