@@ -1,4 +1,5 @@
 export type { LiveChange, ProjectedEvent, Projection, ProjectionContext } from './projection.ts';
+export * from './read-models/index.ts';
 export { applyBatch } from './runner/apply-batch.ts';
 export { type CheckpointWatcher, createCheckpointWatcher } from './runner/checkpoint-watcher.ts';
 export { CHECKPOINT_CHANNEL, LIVE_CHANGES_CHANNEL } from './runner/checkpoints.ts';

@@ -15,7 +15,11 @@ export async function applyBatch(
   changes: (LiveChange & { eventPosition: string })[] | null,
 ): Promise<void> {
   const db = trx.withSchema(schema);
-  const projected = events.map(toProjectedEvent);
+  // The subscription filters by type prefix; a projection sees exactly the types it declares.
+  const projected = events
+    .filter((event) => (projection.eventTypes as readonly string[]).includes(event.type))
+    .map(toProjectedEvent);
+  if (projected.length === 0) return;
   if (projection.applyMany && projected.length > 1) {
     await projection.applyMany(projected, {
       db,
