@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Infrastructure, startInfrastructure } from './infrastructure.ts';
+import { type ReadModelsRuntime, startReadModels } from './projections/read-models.runtime.ts';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -13,9 +14,10 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(2);
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = pino({ level: config.logLevel, transport: prettyLogsOnTerminal() });
 
   let infrastructure: Infrastructure | undefined;
+  let readModels: ReadModelsRuntime | undefined;
   let startupProblem = 'starting: PostgreSQL and the event store are not up yet';
   const app = await buildApp({
     logger,
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await readModels?.stop();
     await infrastructure?.close();
   });
 
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   try {
     infrastructure = await startInfrastructure(config, logger);
+    readModels = await startReadModels(infrastructure.pool, infrastructure.eventStore, logger);
   } catch (error) {
     startupProblem = `failed to start: ${(error as Error).message}`;
     logger.fatal({ err: error }, 'infrastructure failed to start');
@@ -46,6 +50,17 @@ async function main(): Promise<void> {
     return;
   }
   logger.info(`Teleplay is ready on http://${config.host}:${config.port}`);
+}
+
+/** Human-readable logs on a terminal (pino-pretty is a dev dependency); JSON lines everywhere else. */
+function prettyLogsOnTerminal() {
+  if (!process.stdout.isTTY) return undefined;
+  try {
+    import.meta.resolve('pino-pretty');
+    return { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } };
+  } catch {
+    return undefined;
+  }
 }
 
 await main();
