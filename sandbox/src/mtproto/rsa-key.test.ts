@@ -1,0 +1,15 @@
+import { _serverKeys } from 'teleproto/crypto/RSA.js';
+import { describe, expect, it } from 'vitest';
+import { rsaFingerprint } from './rsa-key.ts';
+
+describe('RSA key fingerprints', () => {
+  it("compute the fingerprints teleproto ships for Telegram's own keys", () => {
+    const builtIn = [..._serverKeys.entries()].filter(([fingerprint]) => fingerprint.startsWith('-'));
+    expect(builtIn.length).toBeGreaterThan(0);
+    for (const [fingerprint, { n, e }] of builtIn) {
+      const modulus = Buffer.from(n.toString(16), 'hex');
+      const exponent = Buffer.from(e.toString(16).padStart(6, '0'), 'hex');
+      expect(rsaFingerprint(modulus, exponent).toString()).toBe(fingerprint);
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import type { Api, TelegramClient } from 'teleproto';
+import { NewMessage, type NewMessageEvent } from 'teleproto/events/index.js';
+import { type BotClientOptions, startBotClient } from '../client/bot-client.ts';
+import { destroyClient } from '../client/client-teardown.ts';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox.ts';
+
+/**
+ * A sandbox plus the real teleproto clients a test starts against it; close() destroys the clients
+ * first (while the DCs are still up, see destroyClient) and then the sandbox.
+ */
+export class SandboxFixture {
+  readonly sandbox: Sandbox;
+  readonly #clients = new Set<TelegramClient>();
+
+  private constructor(sandbox: Sandbox) {
+    this.sandbox = sandbox;
+  }
+
+  static async start(options?: SandboxOptions): Promise<SandboxFixture> {
+    return new SandboxFixture(await startSandbox(options));
+  }
+
+  /** A logged-in client for a bot token (the main bot's by default). */
+  async bot(token = this.sandbox.state().mainBot.token, options?: BotClientOptions): Promise<TelegramClient> {
+    const client = await startBotClient(this.sandbox.connectionInfo(), token, options);
+    this.#clients.add(client);
+    return client;
+  }
+
+  async stopClient(client: TelegramClient): Promise<void> {
+    this.#clients.delete(client);
+    await destroyClient(client);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#clients].map((client) => this.stopClient(client)));
+    await this.sandbox.close();
+  }
+}
+
+/** Resolves with the next message a client receives through teleproto's NewMessage event. */
+export function nextNewMessage(
+  client: TelegramClient,
+  matches: (message: Api.Message) => boolean = () => true,
+) {
+  return new Promise<Api.Message>((resolve) => {
+    const event = new NewMessage({});
+    const handler = (update: NewMessageEvent) => {
+      if (!matches(update.message)) return;
+      client.removeEventHandler(handler, event);
+      resolve(update.message);
+    };
+    client.addEventHandler(handler, event);
+  });
+}
