@@ -27,6 +27,10 @@ async function main(): Promise<void> {
         await infrastructure.check();
       },
     },
+    // The API answers 503 until its services are wired here (auth service, aggregate cache, read models).
+    services: () => undefined,
+    botInfo: async () => null,
+    security: { corsOrigins: config.corsOrigins },
   });
 
   closeWithGrace({ delay: 15_000, logger }, async ({ signal, err }) => {

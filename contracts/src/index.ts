@@ -1,3 +1,4 @@
+export * from './api/index.ts';
 export * from './events.ts';
 export * from './ids.ts';
 export * from './names.ts';

@@ -33,7 +33,14 @@ export const securityPlugin = fp(
       origin: crossOrigin ? [...options.corsOrigins] : false,
       // Credentials travel in the Authorization header, never in cookies.
       credentials: false,
-      allowedHeaders: ['authorization', 'content-type', 'range', 'if-range', 'if-none-match'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'idempotency-key',
+        'range',
+        'if-range',
+        'if-none-match',
+      ],
       exposedHeaders: ['content-range', 'accept-ranges', 'content-length', 'etag', 'retry-after'],
       maxAge: 600,
     });

@@ -12,6 +12,7 @@ export const DeviceName = z
   .min(1)
   .max(DEVICE_NAME_MAX_LENGTH)
   .regex(/^\P{Cc}*$/u, 'no control characters')
+  .refine((name) => name.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
   .describe('shown in the device list and in the bot\'s confirmation, e.g. "Living room TV"');
 
 const LoginCode = z.string().regex(LOGIN_CODE_PATTERN, 'six digits');
