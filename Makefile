@@ -23,9 +23,10 @@ install: node_modules/.installed ## Install dependencies (Node 24 and npm packag
 run: install ## Start a complete instance on embedded defaults (http://127.0.0.1:8080)
 	npm start
 
-test: install ## Lint, typecheck and run every test
+test: install ## Lint, typecheck, check the committed OpenAPI document, run every test
 	npm run lint
 	npm run typecheck
+	npm run openapi:check
 	npm test
 
 unit: install ## Run the tests without the lint and typecheck
