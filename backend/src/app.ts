@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Sandbox, sandboxControlRoutes } from '@teleplay/sandbox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -11,6 +12,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { type ApiServices, createApiContextProvider } from './api/api-context.ts';
 import { registerOpenApi } from './api/openapi.ts';
 import { routeContractProblems } from './api/route-contract.ts';
+import { lateBound } from './late-bound.ts';
 import { authPlugin } from './modules/auth/auth.plugin.ts';
 import { type AuthRateLimits, authRoutes, type BotInfoProvider } from './modules/auth/auth.routes.ts';
 import type { AuthService } from './modules/auth/auth.service.ts';
@@ -50,6 +52,8 @@ export interface AppOptions {
   authRateLimits?: Partial<AuthRateLimits>;
   /** The live channel (`/api/ws`); absent: not served. */
   realtime?: RealtimeRoutesOptions;
+  /** The in-process sandbox Telegram DC: its control API is served under `/sandbox/api` (sandbox mode only). */
+  sandbox?: Sandbox | null;
   /** Largest request body in bytes. Default 64 KiB: the API takes small JSON documents only. */
   bodyLimit?: number;
 }
@@ -94,6 +98,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await app.register(routes, { context });
   }
   if (options.realtime) await app.register(realtimeRoutes, options.realtime);
+  const { sandbox } = options;
+  if (sandbox) {
+    await app.register(
+      async (scope) => {
+        // Not part of the API contract: kept out of the OpenAPI document.
+        scope.addHook('onRoute', (route) => {
+          route.schema = { ...route.schema, hide: true };
+        });
+        await scope.register(sandboxControlRoutes, { sandbox });
+      },
+      { prefix: '/sandbox/api' },
+    );
+  }
   return app;
 }
 
@@ -101,15 +118,4 @@ export async function buildApp(options: AppOptions): Promise<App> {
 function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const { statusCode, headers, body } = toErrorReply(error);
   void reply.code(statusCode).headers(headers).send(body);
-}
-
-/** An object whose members are looked up on `target()` at each use. */
-function lateBound<T extends object>(target: () => T): T {
-  return new Proxy({} as T, {
-    get(_empty, key) {
-      const current = target();
-      const value: unknown = Reflect.get(current, key);
-      return typeof value === 'function' ? value.bind(current) : value;
-    },
-  });
 }

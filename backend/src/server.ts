@@ -1,9 +1,15 @@
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '@teleplay/sandbox';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Infrastructure, startInfrastructure } from './infrastructure.ts';
-import { type ReadModelsRuntime, startReadModels } from './projections/read-models.runtime.ts';
+import { lateBound } from './late-bound.ts';
+import { type Runtime, startRuntime } from './runtime.ts';
+
+/** The sandbox Telegram DC's seed: the same bot tokens and ids on every start. */
+const SANDBOX_SEED = 'teleplay';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -16,44 +22,89 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, transport: prettyLogsOnTerminal() });
 
+  // With no Telegram credentials, a local Telegram DC stands in (tests, demos, the zero-config run).
+  const sandbox: Sandbox | null = config.telegram ? null : await startSandbox({ seed: SANDBOX_SEED });
+
   let infrastructure: Infrastructure | undefined;
-  let readModels: ReadModelsRuntime | undefined;
-  let startupProblem = 'starting: PostgreSQL and the event store are not up yet';
+  let runtime: Runtime | undefined;
+  let startupProblem = 'starting: PostgreSQL, the event store and the read models are not up yet';
+  const started = () => {
+    if (!runtime) throw new Error(startupProblem);
+    return runtime;
+  };
   const app = await buildApp({
     logger,
     readiness: {
       check: async () => {
         if (!infrastructure) throw new Error(startupProblem);
         await infrastructure.check();
+        started();
       },
     },
-    // The API answers 503 until its services are wired here (auth service, aggregate cache, read models).
-    services: () => undefined,
-    botInfo: async () => null,
-    security: { corsOrigins: config.corsOrigins },
+    services: () => runtime?.services,
+    botInfo: async () => {
+      const username = runtime?.gateway.me?.username;
+      return username ? { username, deepLinkBase: `https://t.me/${username}` } : null;
+    },
+    security: {
+      corsOrigins: config.corsOrigins,
+      rateLimit: { max: config.rateLimitMax, timeWindowMs: 60_000 },
+    },
+    realtime: {
+      hub: lateBound(() => started().hub),
+      // Before the runtime is up this throws, and the socket closes as a server error (clients retry).
+      authenticate: async (accessToken) => {
+        const { auth } = started();
+        return auth.authenticate(accessToken).catch(() => null);
+      },
+    },
+    sandbox,
   });
 
-  closeWithGrace({ delay: 15_000, logger }, async ({ signal, err }) => {
+  closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
-    await readModels?.stop();
+    await runtime?.stop();
     await infrastructure?.close();
+    await sandbox?.close();
   });
 
   // Listen first so /healthz answers and /readyz explains while the database starts.
   await app.listen({ host: config.host, port: config.port });
   try {
     infrastructure = await startInfrastructure(config, logger);
-    readModels = await startReadModels(infrastructure.pool, infrastructure.eventStore, logger);
+    runtime = await startRuntime(config, infrastructure, sandbox, logger);
   } catch (error) {
     startupProblem = `failed to start: ${(error as Error).message}`;
-    logger.fatal({ err: error }, 'infrastructure failed to start');
+    logger.fatal({ err: error }, 'the backend failed to start');
     process.exitCode = 1;
     await app.close();
+    await infrastructure?.close();
+    await sandbox?.close();
     return;
   }
-  logger.info(`Teleplay is ready on http://${config.host}:${config.port}`);
+  logger.info(`Teleplay is ready on ${config.publicUrl}`);
+  if (sandbox) printSandboxGuide(sandbox, config.publicUrl, runtime.gateway.me?.username);
+}
+
+function printSandboxGuide(sandbox: Sandbox, publicUrl: string, botUsername: string | undefined): void {
+  const { demoUser } = sandbox.state();
+  console.log(
+    [
+      '',
+      'Sandbox mode: no Telegram credentials are set, so a local Telegram data centre runs in-process.',
+      `  Web app:        ${publicUrl}`,
+      `  Bot:            @${botUsername ?? 'teleplay_bot'} (talk to it as the demo user, ${demoUser.firstName} #${demoUser.id})`,
+      `  Sandbox API:    ${publicUrl}/sandbox/api/state`,
+      `  Send a file:    curl -F file=@video.mp4 ${publicUrl}/sandbox/api/users/${demoUser.id}/files`,
+      `  Send a command: curl -H 'content-type: application/json' -d '{"text":"/myfiles"}' ${publicUrl}/sandbox/api/users/${demoUser.id}/messages`,
+      `  Read replies:   curl ${publicUrl}/sandbox/api/users/${demoUser.id}/messages`,
+      `  Real Telegram:  set TELEGRAM_API_ID, TELEGRAM_API_HASH, TELEGRAM_BOT_TOKEN, TELEGRAM_STORAGE_CHANNEL_ID (see README)`,
+      `  Data:           ${join(process.cwd(), 'data')}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 /** Human-readable logs on a terminal (pino-pretty is a dev dependency); JSON lines everywhere else. */
