@@ -28,6 +28,7 @@ import { sharesRoutes } from './modules/shares/shares.routes.ts';
 import { tvRoutes } from './modules/tv/tv.routes.ts';
 import { errorsPlugin, toErrorReply } from './plugins/errors.plugin.ts';
 import { type SecurityOptions, securityPlugin } from './plugins/security.plugin.ts';
+import { webAppPlugin } from './plugins/web-app.plugin.ts';
 import { type RealtimeRoutesOptions, realtimeRoutes } from './realtime/realtime.routes.ts';
 
 export type App = FastifyInstance<
@@ -54,6 +55,8 @@ export interface AppOptions {
   realtime?: RealtimeRoutesOptions;
   /** The in-process sandbox Telegram DC: its control API is served under `/sandbox/api` (sandbox mode only). */
   sandbox?: Sandbox | null;
+  /** The web app's static build, served on the same port; absent: API only. */
+  webRoot?: string;
   /** Largest request body in bytes. Default 64 KiB: the API takes small JSON documents only. */
   bodyLimit?: number;
 }
@@ -98,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await app.register(routes, { context });
   }
   if (options.realtime) await app.register(realtimeRoutes, options.realtime);
+  if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   const { sandbox } = options;
   if (sandbox) {
     await app.register(

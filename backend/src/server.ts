@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Sandbox, startSandbox } from '@teleplay/sandbox';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
@@ -10,6 +12,9 @@ import { type Runtime, startRuntime } from './runtime.ts';
 
 /** The sandbox Telegram DC's seed: the same bot tokens and ids on every start. */
 const SANDBOX_SEED = 'teleplay';
+
+/** The web app's production build (`npm run build -w @teleplay/web`). */
+const WEB_BUILD = fileURLToPath(new URL('../../web/build', import.meta.url));
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -59,7 +64,10 @@ async function main(): Promise<void> {
       },
     },
     sandbox,
+    webRoot: existsSync(WEB_BUILD) ? WEB_BUILD : undefined,
   });
+  if (!existsSync(WEB_BUILD))
+    logger.warn(`no web app build at ${WEB_BUILD} (make run builds it): serving the API only`);
 
   closeWithGrace({ delay: 20_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
