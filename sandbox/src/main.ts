@@ -14,6 +14,7 @@ const USAGE = `Usage: npm run sandbox -- [options]
   --conn-mib-s <n>       bandwidth per connection in MiB/s, 0 for unlimited (default 10)
   --bot-mib-s <n>        cap per bot across its connections in MiB/s, 0 for none (default 0)
   --info-file <path>     also write the state (connection info, bots, tokens) there as JSON
+  --data-dir <path>      keep the world (chats, files, auth keys) there across restarts
   --help                 show this text`;
 
 const MIB = 1024 * 1024;
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       'conn-mib-s': { type: 'string' },
       'bot-mib-s': { type: 'string' },
       'info-file': { type: 'string' },
+      'data-dir': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({
     seed: values.seed,
     host,
+    dataDir: values['data-dir'],
     dcs: dcPorts.map((port, index) => ({ id: index + 1, port })),
     network: {
       rttMs: numberOption(values['rtt-ms'], 30, 'rtt-ms'),
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
     ...state.bots.map(
       (bot) => `${bot.role === 'main' ? 'Main bot  ' : 'Helper bot'}      @${bot.username}  ${bot.token}`,
     ),
+    `Data directory  ${values['data-dir'] ?? 'none: the world is gone on exit'}`,
     `Network         rtt ${state.network.rttMs} ms ± ${state.network.jitterMs}, connection ${
       state.network.connectionBytesPerSecond === null
         ? 'unlimited'

@@ -35,7 +35,10 @@ export interface NetworkView {
 }
 
 export interface StateView {
-  /** Changes on every start: a client holding auth keys from another instance must log in again. */
+  /**
+   * Changes on every start, unless the sandbox keeps its world in a data directory: a client holding
+   * auth keys from another instance must log in again.
+   */
   instanceId: string;
   connection: DcConnectionInfo;
   demoUser: UserView;

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
 import type { DcAddress, DcConnectionInfo } from './client/custom-dc.ts';
 import { Counters } from './counters/counters.ts';
 import { type ArmedFault, FaultBook, type FaultToArm } from './faults/fault-book.ts';
@@ -12,6 +10,8 @@ import { DcServer } from './mtproto/dc-server.ts';
 import { type ServerRsaKey, serverRsaKey } from './mtproto/rsa-key.ts';
 import { SessionRegistry } from './mtproto/session.ts';
 import { NetworkModel, type NetworkSettings, UNLIMITED_NETWORK } from './network/network-model.ts';
+import { type FileStore, TempFileStore } from './persistence/file-store.ts';
+import { SandboxDataDir } from './persistence/sandbox-data-dir.ts';
 import { apiRoutes } from './rpc/api-routes.ts';
 import type { SandboxCore } from './rpc/rpc-context.ts';
 import { RpcRouter } from './rpc/rpc-router.ts';
@@ -34,7 +34,7 @@ import {
   type UserView,
   userView,
 } from './sandbox-views.ts';
-import { DiskBlob, type FileBlob, GeneratedBlob, generatedBytes, MemoryBlob } from './world/file-blobs.ts';
+import { type FileBlob, GeneratedBlob, generatedBytes, MemoryBlob } from './world/file-blobs.ts';
 import { IMAGE_HEADER_BYTES, type MediaFile, storeMedia } from './world/media-factory.ts';
 import { resolveMimeType } from './world/media-types.ts';
 import { type Account, TelegramError } from './world/model.ts';
@@ -59,9 +59,20 @@ export interface SandboxOptions {
   callbackTimeoutMs?: number;
   /** Most events per updates.getDifference answer before it is a differenceSlice. Default 100. */
   differenceSliceSize?: number;
-  /** Parent folder of the sandbox's temporary file store. Default: the OS temp folder. */
+  /**
+   * Folder that keeps the world across restarts (created if missing): accounts, chats, channel
+   * posts, files and their bytes, file references, update sequences, auth keys and the instance id.
+   * Without it the world lives in memory and a temporary folder, and is gone on close.
+   */
+  dataDir?: string;
+  /** Longest a change waits for its fsync in the data directory's journal. Default 100 ms. */
+  dataSyncIntervalMs?: number;
+  /** Parent folder of the temporary file store, without a data directory. Default: the OS temp folder. */
   tempDir?: string;
-  /** Called with unexpected errors inside API handlers (they are answered with INTERNAL). */
+  /**
+   * Called with unexpected errors inside API handlers (they are answered with INTERNAL), and with a
+   * `SandboxDataError` if the data directory fails to record a change.
+   */
   onInternalError?: (error: unknown) => void;
 }
 
@@ -73,7 +84,7 @@ export interface FileUpload {
     | { type: 'bytes'; data: Buffer }
     /** Deterministic bytes of any size, checkable with `generatedBytes(seed, offset, length)`. */
     | { type: 'generated'; size: number; seed: string }
-    /** A file already written under {@link Sandbox.storagePath}; the sandbox owns and deletes it. */
+    /** A file already written at a {@link Sandbox.storagePath}; the sandbox takes it over. */
     | { type: 'stored'; path: string; size: number };
   caption?: string | undefined;
   /** Seconds; with a video/* or audio/* type it becomes the duration attribute. */
@@ -109,26 +120,26 @@ const DEFAULT_SEED = 'teleplay-sandbox';
 export class Sandbox {
   readonly #core: SandboxCore;
   readonly #dcServers: DcServer[];
-  readonly #keys: AuthKeyRegistry;
   readonly #rsaKey: ServerRsaKey;
-  readonly #storageDir: string;
-  readonly #instanceId = randomUUID();
+  readonly #files: FileStore;
+  readonly #dataDir: SandboxDataDir | undefined;
+  readonly #instanceId: string;
   readonly #presses = new Map<number, CallbackPressView[]>();
-  #storedFiles = 0;
   #closed = false;
 
   private constructor(parts: {
     core: SandboxCore;
     dcServers: DcServer[];
-    keys: AuthKeyRegistry;
     rsaKey: ServerRsaKey;
-    storageDir: string;
+    files: FileStore;
+    dataDir: SandboxDataDir | undefined;
   }) {
     this.#core = parts.core;
     this.#dcServers = parts.dcServers;
-    this.#keys = parts.keys;
     this.#rsaKey = parts.rsaKey;
-    this.#storageDir = parts.storageDir;
+    this.#files = parts.files;
+    this.#dataDir = parts.dataDir;
+    this.#instanceId = parts.dataDir?.instanceId ?? randomUUID();
   }
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -138,21 +149,42 @@ export class Sandbox {
     const homeDcId = options.homeDcId ?? 2;
     if (!dcSpecs.some((dc) => dc.id === homeDcId))
       throw new Error(`home DC ${homeDcId} is not among the DCs`);
-    const rsaKey = await serverRsaKey();
-    const storageDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'teleplay-sandbox-'));
-    const world = new World({
+    const worldOptions = {
       seed,
       homeDcId,
       helperBotCount: options.helperBotCount ?? 2,
       fileReferenceTtlMs: options.fileReferenceTtlMs ?? 2 * 60 * 60 * 1000,
       callbackTimeoutMs: options.callbackTimeoutMs ?? 10_000,
-    });
+    };
     const keys = new AuthKeyRegistry();
+    const dataDir =
+      options.dataDir === undefined
+        ? undefined
+        : await SandboxDataDir.open(options.dataDir, worldOptions, {
+            syncIntervalMs: options.dataSyncIntervalMs ?? 100,
+            onError: options.onInternalError ?? ((error) => console.error('sandbox:', error)),
+          });
+    const files: FileStore = dataDir?.files ?? (await TempFileStore.create(options.tempDir ?? tmpdir()));
+    const rsaKey = dataDir?.rsaKey ?? (await serverRsaKey());
+    const dcServers: DcServer[] = [];
+    const abandon = async () => {
+      await Promise.all(dcServers.map((server) => server.close()));
+      await dataDir?.close();
+      await files.close();
+    };
+    let world: World;
+    try {
+      world = dataDir ? await dataDir.restore(worldOptions, keys) : new World(worldOptions);
+    } catch (error) {
+      await abandon();
+      throw error;
+    }
     const sessions = new SessionRegistry();
     const counters = new Counters();
     const dcs: DcAddress[] = [];
     const core: SandboxCore = {
       world,
+      keys,
       counters,
       faults: new FaultBook(),
       network: new NetworkModel({ ...UNLIMITED_NETWORK, ...options.network }),
@@ -170,7 +202,6 @@ export class Sandbox {
       options.onInternalError ?? ((error) => console.error('sandbox: API handler failed', error)),
     );
     const observer = protocolObserver(counters);
-    const dcServers: DcServer[] = [];
     try {
       for (const spec of dcSpecs) {
         const services: DcServices = { dcId: spec.id, rsaKey, keys, sessions, rpc: router, observer };
@@ -179,11 +210,11 @@ export class Sandbox {
         dcs.push({ id: spec.id, host, port: server.port });
       }
     } catch (error) {
-      await Promise.all(dcServers.map((server) => server.close()));
-      await rm(storageDir, { recursive: true, force: true });
+      await world.dispose();
+      await abandon();
       throw error;
     }
-    return new Sandbox({ core, dcServers, keys, rsaKey, storageDir });
+    return new Sandbox({ core, dcServers, rsaKey, files, dataDir });
   }
 
   get world(): World {
@@ -341,7 +372,7 @@ export class Sandbox {
       case 'file_reference_expired':
         return { kind: fault.kind, status: 'applied', affected: this.world.fileReferences.expire(accountId) };
       case 'bad_server_salt':
-        return { kind: fault.kind, status: 'applied', affected: this.#keys.rotateSalts(accountId) };
+        return { kind: fault.kind, status: 'applied', affected: this.#core.keys.rotateSalts(accountId) };
       case 'drop_connections': {
         let affected = 0;
         for (const server of this.#dcServers) {
@@ -389,17 +420,23 @@ export class Sandbox {
     return networkView(this.#core.network.update(changes));
   }
 
-  /** A fresh path in the sandbox's file store, for a caller that streams an upload to disk. */
+  /**
+   * A fresh path in the sandbox's file store, for a caller that streams an upload to disk and then
+   * passes it as `{ type: 'stored' }` content (an abandoned one is deleted on close, or on the next
+   * start with a data directory).
+   */
   storagePath(): string {
-    return join(this.#storageDir, `upload-${++this.#storedFiles}`);
+    return this.#files.incomingPath();
   }
 
+  /** Stops the DCs; with a data directory, waits for the journal to be written and fsynced. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all(this.#dcServers.map((server) => server.close()));
+    await this.#dataDir?.close();
     await this.world.dispose();
-    await rm(this.#storageDir, { recursive: true, force: true });
+    await this.#files.close();
   }
 
   #user(userId: number): Account {
@@ -459,21 +496,15 @@ export class Sandbox {
         head: generatedBytes(content.seed, 0, Math.min(content.size, IMAGE_HEADER_BYTES)),
       };
     }
-    if (!content.path.startsWith(this.#storageDir + sep)) {
+    if (!this.#files.isIncoming(content.path)) {
       throw new SandboxError(
         400,
         'UPLOAD_PATH_INVALID',
         'stored uploads must come from Sandbox.storagePath()',
       );
     }
-    const handle = await open(content.path, 'r');
-    try {
-      const head = Buffer.alloc(Math.min(content.size, IMAGE_HEADER_BYTES));
-      await handle.read(head, 0, head.length, 0);
-      return { blob: new DiskBlob(content.path, content.size), head };
-    } finally {
-      await handle.close();
-    }
+    const blob = await this.#files.adopt(content.path, content.size);
+    return { blob, head: await blob.read(0, IMAGE_HEADER_BYTES) };
   }
 }
 

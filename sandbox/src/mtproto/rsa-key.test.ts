@@ -1,6 +1,6 @@
 import { _serverKeys } from 'teleproto/crypto/RSA.js';
 import { describe, expect, it } from 'vitest';
-import { rsaFingerprint } from './rsa-key.ts';
+import { exportServerRsaKey, importServerRsaKey, rsaFingerprint, serverRsaKey } from './rsa-key.ts';
 
 describe('RSA key fingerprints', () => {
   it("compute the fingerprints teleproto ships for Telegram's own keys", () => {
@@ -11,5 +11,17 @@ describe('RSA key fingerprints', () => {
       const exponent = Buffer.from(e.toString(16).padStart(6, '0'), 'hex');
       expect(rsaFingerprint(modulus, exponent).toString()).toBe(fingerprint);
     }
+  });
+
+  it('survive a PEM round trip, so a restarted sandbox offers the same key', async () => {
+    const key = await serverRsaKey();
+    const restored = importServerRsaKey(exportServerRsaKey(key));
+    expect(restored.fingerprint).toBe(key.fingerprint);
+    expect(restored.modulusHex).toBe(key.modulusHex);
+    expect(restored.exponent).toBe(65537);
+  });
+
+  it('refuse a PEM that is not an RSA private key', () => {
+    expect(() => importServerRsaKey('not a key')).toThrow();
   });
 });

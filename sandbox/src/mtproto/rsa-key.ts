@@ -1,4 +1,12 @@
-import { constants, createHash, generateKeyPair, type KeyObject, privateDecrypt } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  type KeyObject,
+  privateDecrypt,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 import { tl } from 'teleproto';
 import { igeDecrypt } from './ige.ts';
@@ -23,15 +31,32 @@ export function serverRsaKey(): Promise<ServerRsaKey> {
 }
 
 async function createServerRsaKey(): Promise<ServerRsaKey> {
-  const exponent = 65537;
-  const { privateKey, publicKey } = await generateRsaKeyPair('rsa', {
-    modulusLength: 2048,
-    publicExponent: exponent,
-  });
-  const jwk = publicKey.export({ format: 'jwk' });
+  const { privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048, publicExponent: 65537 });
+  return describeKey(privateKey);
+}
+
+/** The key as PKCS#8 PEM, to keep it (a restarted sandbox keeps its fingerprint). */
+export function exportServerRsaKey(key: ServerRsaKey): string {
+  return key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+}
+
+/** A key saved with {@link exportServerRsaKey}; throws if the PEM is not an RSA private key. */
+export function importServerRsaKey(pem: string): ServerRsaKey {
+  const privateKey = createPrivateKey(pem);
+  if (privateKey.asymmetricKeyType !== 'rsa') throw new Error('the key is not an RSA key');
+  return describeKey(privateKey);
+}
+
+function describeKey(privateKey: KeyObject): ServerRsaKey {
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   const modulus = Buffer.from(jwk.n!, 'base64url');
-  const fingerprint = rsaFingerprint(modulus, Buffer.from(jwk.e!, 'base64url'));
-  return { privateKey, modulusHex: modulus.toString('hex'), exponent, fingerprint };
+  const exponent = Buffer.from(jwk.e!, 'base64url');
+  return {
+    privateKey,
+    modulusHex: modulus.toString('hex'),
+    exponent: exponent.readUIntBE(0, exponent.length),
+    fingerprint: rsaFingerprint(modulus, exponent),
+  };
 }
 
 /** Lower 64 bits of SHA1 of the TL-serialized `rsa_public_key n:bytes e:bytes`, as a signed int64. */

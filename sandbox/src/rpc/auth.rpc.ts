@@ -55,7 +55,7 @@ export function registerAuthRpc(routes: RpcRoutes): void {
 
   routes.on(Api.auth.LogOut, (_request, context) => {
     context.account();
-    context.call.session.key.accountId = undefined;
+    context.authorize(undefined);
     return new Api.auth.LoggedOut({});
   });
 }

@@ -1,6 +1,7 @@
 import type { DcAddress } from '../client/custom-dc.ts';
 import type { Counters } from '../counters/counters.ts';
 import type { FaultBook } from '../faults/fault-book.ts';
+import type { AuthKeyRegistry } from '../mtproto/auth-keys.ts';
 import type { RpcCall, TlRequest } from '../mtproto/connection.ts';
 import type { ServerSession } from '../mtproto/session.ts';
 import type { RpcAnswer } from '../mtproto/tl.ts';
@@ -13,6 +14,7 @@ import type { UploadedParts } from './uploaded-parts.ts';
 /** Everything the API handlers work with. */
 export interface SandboxCore {
   readonly world: World;
+  readonly keys: AuthKeyRegistry;
   readonly counters: Counters;
   readonly faults: FaultBook;
   readonly network: NetworkModel;
@@ -63,9 +65,9 @@ export class RpcContext {
     return new TlViews(this.world, this.account().id);
   }
 
-  /** The auth key now acts for this account, as after a login. */
-  authorize(account: Account): void {
-    this.call.session.key.accountId = account.id;
+  /** The auth key now acts for this account (as after a login), or for none (after a logout). */
+  authorize(account: Account | undefined): void {
+    this.core.keys.setAccount(this.call.session.key.id, account?.id);
   }
 }
 

@@ -23,7 +23,7 @@ export function registerUploadRpc(routes: RpcRoutes): void {
     if (!context.world.canAccessFile(me.id, file)) throw new TelegramError(400, 'FILE_REFERENCE_EXPIRED');
     const redirect = context.core.faults.takeFileMigrate(me.id, context.dcId);
     if (redirect !== undefined) {
-      file.alsoServedBy.add(redirect);
+      context.world.serveFileFrom(file, redirect);
       throw new TelegramError(303, `FILE_MIGRATE_${redirect}`);
     }
     if (file.dcId !== context.dcId && !file.alsoServedBy.has(context.dcId)) {

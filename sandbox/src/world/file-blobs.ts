@@ -1,11 +1,12 @@
 import { createCipheriv, createHash } from 'node:crypto';
-import { type FileHandle, open, rm } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** The bytes of a stored file, read by range (getFile reads at most 1 MiB at a time). */
 export interface FileBlob {
   readonly size: number;
   read(offset: number, length: number): Promise<Buffer>;
-  dispose(): Promise<void>;
+  /** Releases what reading holds open; the bytes stay (their file store owns them). */
+  close(): Promise<void>;
 }
 
 export class MemoryBlob implements FileBlob {
@@ -23,40 +24,39 @@ export class MemoryBlob implements FileBlob {
     return this.#data.subarray(offset, Math.min(offset + length, this.#data.length));
   }
 
-  async dispose(): Promise<void> {}
+  async close(): Promise<void> {}
 }
 
-/** A file in the sandbox's temporary folder, opened on first read; large uploads never sit in memory. */
+/** A file in the sandbox's file store, opened on first read; large files never sit in memory. */
 export class DiskBlob implements FileBlob {
   readonly size: number;
-  readonly #path: string;
+  readonly path: string;
   #handle: Promise<FileHandle> | undefined;
 
   constructor(path: string, size: number) {
-    this.#path = path;
+    this.path = path;
     this.size = size;
   }
 
   async read(offset: number, length: number): Promise<Buffer> {
     const end = Math.min(offset + length, this.size);
     if (end <= offset) return Buffer.alloc(0);
-    this.#handle ??= open(this.#path, 'r');
+    this.#handle ??= open(this.path, 'r');
     const handle = await this.#handle;
     const buffer = Buffer.alloc(end - offset);
     let filled = 0;
     while (filled < buffer.length) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, offset + filled);
-      if (bytesRead === 0) throw new Error(`stored file ${this.#path} is shorter than ${this.size} bytes`);
+      if (bytesRead === 0) throw new Error(`stored file ${this.path} is shorter than ${this.size} bytes`);
       filled += bytesRead;
     }
     return buffer;
   }
 
-  async dispose(): Promise<void> {
+  async close(): Promise<void> {
     const handle = this.#handle;
     this.#handle = undefined;
     if (handle) await (await handle).close();
-    await rm(this.#path, { force: true });
   }
 }
 
@@ -78,7 +78,7 @@ export class GeneratedBlob implements FileBlob {
     return generatedBytes(this.seed, offset, Math.max(0, Math.min(length, this.size - offset)));
   }
 
-  async dispose(): Promise<void> {}
+  async close(): Promise<void> {}
 }
 
 /** Bytes [offset, offset + length) of the generated content for `seed` (see {@link GeneratedBlob}). */

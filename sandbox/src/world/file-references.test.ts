@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FileReferences } from './file-references.ts';
+import type { FileReferenceChange } from './model.ts';
 
 describe('file references', () => {
   it('are stable per account and file, and valid only for that account', () => {
@@ -29,5 +30,31 @@ describe('file references', () => {
     expect(references.isValid(1, 10n, reference)).toBe(true);
     now = 1000;
     expect(references.isValid(1, 10n, reference)).toBe(false);
+  });
+
+  it('report what they mint and expire, and take back a restored reference as it was', () => {
+    let now = 5000;
+    const changes: FileReferenceChange[] = [];
+    const references = new FileReferences(
+      1000,
+      () => now,
+      (change) => changes.push(change),
+    );
+    const reference = references.issue(1, 10n);
+    references.issue(1, 10n);
+    expect(references.expire(2)).toBe(0);
+    expect(references.expire(1)).toBe(1);
+    expect(changes).toEqual([
+      { type: 'file_reference_issued', accountId: 1, fileId: 10n, bytes: reference, issuedAt: 5000 },
+      { type: 'file_references_expired', accountId: 1 },
+    ]);
+
+    const restored = new FileReferences(1000, () => now);
+    restored.restore(1, 10n, reference, 5000);
+    now = 5999;
+    expect(restored.isValid(1, 10n, reference)).toBe(true);
+    expect(restored.issue(1, 10n).equals(reference)).toBe(true);
+    now = 6000;
+    expect(restored.isValid(1, 10n, reference)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { FileReferenceChange } from './model.ts';
 
 interface IssuedReference {
   bytes: Buffer;
@@ -14,24 +15,36 @@ export class FileReferences {
   readonly #issued = new Map<string, IssuedReference>();
   readonly #ttlMs: number;
   readonly #now: () => number;
+  readonly #changed: (change: FileReferenceChange) => void;
 
-  constructor(ttlMs: number, now: () => number = Date.now) {
+  constructor(
+    ttlMs: number,
+    now: () => number = Date.now,
+    changed: (change: FileReferenceChange) => void = () => {},
+  ) {
     this.#ttlMs = ttlMs;
     this.#now = now;
+    this.#changed = changed;
   }
 
   /** The account's current reference to the file, minted if it has none or it expired. */
   issue(accountId: number, fileId: bigint): Buffer {
-    const key = `${accountId}:${fileId}`;
-    const current = this.#issued.get(key);
+    const current = this.#issued.get(referenceKey(accountId, fileId));
     if (current && this.#fresh(current)) return current.bytes;
     const bytes = randomBytes(20);
-    this.#issued.set(key, { bytes, issuedAt: this.#now() });
+    const issuedAt = this.#now();
+    this.restore(accountId, fileId, bytes, issuedAt);
+    this.#changed({ type: 'file_reference_issued', accountId, fileId, bytes, issuedAt });
     return bytes;
   }
 
+  /** Puts back a reference issued by an earlier run of the sandbox. */
+  restore(accountId: number, fileId: bigint, bytes: Buffer, issuedAt: number): void {
+    this.#issued.set(referenceKey(accountId, fileId), { bytes, issuedAt });
+  }
+
   isValid(accountId: number, fileId: bigint, reference: Buffer): boolean {
-    const current = this.#issued.get(`${accountId}:${fileId}`);
+    const current = this.#issued.get(referenceKey(accountId, fileId));
     return current !== undefined && this.#fresh(current) && current.bytes.equals(reference);
   }
 
@@ -43,10 +56,15 @@ export class FileReferences {
       this.#issued.delete(key);
       expired++;
     }
+    if (expired > 0) this.#changed({ type: 'file_references_expired', accountId });
     return expired;
   }
 
   #fresh(reference: IssuedReference): boolean {
     return this.#now() - reference.issuedAt < this.#ttlMs;
   }
+}
+
+function referenceKey(accountId: number, fileId: bigint): string {
+  return `${accountId}:${fileId}`;
 }

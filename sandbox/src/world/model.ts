@@ -129,6 +129,31 @@ export type AccountUpdate =
   | { scope: 'channel'; channelId: number; event: PtsEvent }
   | { scope: 'callback'; query: CallbackQuery };
 
+/** The parts of a message an edit may change. */
+export type MessageChanges = Partial<Pick<MessageContent, 'text' | 'entities' | 'replyMarkup' | 'media'>>;
+
+/** A durable change to the world, in the order it happened: what a journal must keep to rebuild it. */
+export type WorldChange =
+  | { type: 'user_created'; account: Account }
+  | { type: 'bot_commands_set'; account: Account }
+  | { type: 'file_stored'; file: StoredMedia }
+  | { type: 'file_served_from'; file: StoredMedia; dcId: number }
+  | { type: 'private_sent'; message: ChatMessage; randomId: bigint | undefined }
+  | { type: 'posted'; message: ChatMessage; randomId: bigint | undefined }
+  | { type: 'edited'; message: ChatMessage; changes: MessageChanges }
+  /** Live messages deleted, all in the box of `ownerId`. */
+  | { type: 'deleted'; ownerId: number; messages: readonly ChatMessage[] }
+  | FileReferenceChange;
+
+export type FileReferenceChange =
+  | { type: 'file_reference_issued'; accountId: number; fileId: bigint; bytes: Buffer; issuedAt: number }
+  | { type: 'file_references_expired'; accountId: number | undefined };
+
+/** Receives every {@link WorldChange} as it happens (the sandbox's data directory journals them). */
+export interface WorldJournal {
+  record(change: WorldChange): void;
+}
+
 /** Where updates go; `origin` is the session that caused them, which gets them in its RPC result instead. */
 export interface UpdateSink {
   push(accountId: number, update: AccountUpdate, origin: unknown): void;

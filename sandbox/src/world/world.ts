@@ -8,12 +8,15 @@ import type {
   Channel,
   ChatMessage,
   ChatRef,
+  MessageChanges,
   MessageContent,
   PtsEvent,
   StoredDocument,
   StoredMedia,
   StoredPhoto,
   UpdateSink,
+  WorldChange,
+  WorldJournal,
 } from './model.ts';
 import { TelegramError } from './model.ts';
 import { SeededValues } from './seeded-values.ts';
@@ -68,7 +71,9 @@ export interface SendResult {
 
 /**
  * The sandbox's Telegram: accounts, the storage channel, messages in per-account boxes, files, and
- * the pts sequence of every box. Every change is also pushed to the affected accounts' sessions.
+ * the pts sequence of every box. Every change is also pushed to the affected accounts' sessions,
+ * and reported to the journal, if one is set. The world is deterministic: replaying the journalled
+ * calls in order, at their times, on a world with the same options rebuilds the same ids and pts.
  */
 export class World {
   readonly demoUser: Account;
@@ -89,6 +94,7 @@ export class World {
   readonly #messagesByFile = new Map<bigint, Set<ChatMessage>>();
   readonly #queries = new Map<bigint, PendingQuery>();
   #sink: UpdateSink | undefined;
+  #journal: WorldJournal | undefined;
   #lastUserId = DEMO_USER_ID;
   #fileCount = 0;
 
@@ -97,7 +103,9 @@ export class World {
     this.#now = options.now ?? Date.now;
     this.#callbackTimeoutMs = options.callbackTimeoutMs;
     this.homeDcId = options.homeDcId;
-    this.fileReferences = new FileReferences(options.fileReferenceTtlMs, this.#now);
+    this.fileReferences = new FileReferences(options.fileReferenceTtlMs, this.#now, (change) =>
+      this.#journalChange(change),
+    );
     this.demoUser = this.#addAccount({ id: DEMO_USER_ID, firstName: 'Demo', username: 'demo', role: 'user' });
     this.mainBot = this.#addAccount({
       id: MAIN_BOT_ID,
@@ -128,6 +136,10 @@ export class World {
     this.#sink = sink;
   }
 
+  setJournal(journal: WorldJournal): void {
+    this.#journal = journal;
+  }
+
   unixTime(): number {
     return Math.floor(this.#now() / 1000);
   }
@@ -138,7 +150,19 @@ export class World {
     const id = ++this.#lastUserId;
     const username = input.username ?? `user${id}`;
     if (this.accountByUsername(username)) throw new TelegramError(400, 'USERNAME_OCCUPIED');
-    return this.#addAccount({ id, firstName: input.firstName ?? `User ${id}`, username, role: 'user' });
+    const account = this.#addAccount({
+      id,
+      firstName: input.firstName ?? `User ${id}`,
+      username,
+      role: 'user',
+    });
+    this.#journalChange({ type: 'user_created', account });
+    return account;
+  }
+
+  setBotCommands(account: Account, commands: Api.TypeBotCommand[]): void {
+    account.commands = commands;
+    this.#journalChange({ type: 'bot_commands_set', account });
   }
 
   accounts(): Account[] {
@@ -230,6 +254,7 @@ export class World {
       this.#sink?.push(owner, { scope: 'account', event }, options.origin);
     }
     this.#remember(senderId, options.randomId, message);
+    this.#journalChange({ type: 'private_sent', message, randomId: options.randomId });
     return { message, pts: this.pts(senderId), ptsCount: 1, duplicate: false };
   }
 
@@ -247,17 +272,15 @@ export class World {
     const event = this.#append(channelId, message);
     this.#pushToChannel(channel, event, options.origin);
     if (authorId !== undefined) this.#remember(authorId, options.randomId, message);
+    this.#journalChange({ type: 'posted', message, randomId: options.randomId });
     return { message, pts: event.pts, ptsCount: 1, duplicate: false };
   }
 
-  edit(
-    message: ChatMessage,
-    changes: Partial<Pick<MessageContent, 'text' | 'entities' | 'replyMarkup' | 'media'>>,
-    origin?: unknown,
-  ): void {
+  edit(message: ChatMessage, changes: MessageChanges, origin?: unknown): void {
     Object.assign(message, changes);
     message.editDate = this.unixTime();
     this.#indexMedia(message);
+    this.#journalChange({ type: 'edited', message, changes });
     for (const owner of message.ids.keys()) {
       const event = this.#record(owner, (pts) => ({ kind: 'edit_message', message, pts, ptsCount: 1 }));
       if (message.chat.type === 'channel') this.#pushToChannel(this.#channelOrThrow(owner), event, origin);
@@ -273,6 +296,7 @@ export class World {
   ): { pts: number; ptsCount: number } {
     const live = messages.filter((message) => !message.deleted);
     for (const message of live) message.deleted = true;
+    if (live.length > 0) this.#journalChange({ type: 'deleted', ownerId, messages: live });
     const idsByBox = new Map<number, number[]>();
     for (const message of live) {
       for (const [owner, id] of message.ids) idsByBox.set(owner, [...(idsByBox.get(owner) ?? []), id]);
@@ -312,6 +336,7 @@ export class World {
       dcId: input.dcId ?? this.homeDcId,
     };
     this.#files.set(document.id, document);
+    this.#journalChange({ type: 'file_stored', file: document });
     return document;
   }
 
@@ -323,11 +348,19 @@ export class World {
       dcId: input.dcId ?? this.homeDcId,
     };
     this.#files.set(photo.id, photo);
+    this.#journalChange({ type: 'file_stored', file: photo });
     return photo;
   }
 
   file(id: bigint): StoredMedia | undefined {
     return this.#files.get(id);
+  }
+
+  /** Another DC serves the file from now on (a file_migrate fault sent a client there). */
+  serveFileFrom(file: StoredMedia, dcId: number): void {
+    if (file.dcId === dcId || file.alsoServedBy.has(dcId)) return;
+    file.alsoServedBy.add(dcId);
+    this.#journalChange({ type: 'file_served_from', file, dcId });
   }
 
   /** Whether the account can see a live message carrying the file (its chats, or a channel it is in). */
@@ -350,7 +383,7 @@ export class World {
         ? [file.blob, ...(file.thumb ? [file.thumb.blob] : [])]
         : file.sizes.map((s) => s.blob),
     );
-    await Promise.all(blobs.map((blob) => blob.dispose()));
+    await Promise.all(blobs.map((blob) => blob.close()));
   }
 
   #fileIdentity(): { id: bigint; accessHash: bigint; date: number; alsoServedBy: Set<number> } {
@@ -399,6 +432,10 @@ export class World {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────
+
+  #journalChange(change: WorldChange): void {
+    this.#journal?.record(change);
+  }
 
   #box(ownerId: number): PtsBox {
     const box = this.#boxes.get(ownerId);
