@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, transport: prettyLogsOnTerminal() });
 
   // With no Telegram credentials, a local Telegram DC stands in (tests, demos, the zero-config run).
-  const sandbox: Sandbox | null = config.telegram ? null : await startSandbox({ seed: SANDBOX_SEED, dataDir: join(config.dataDir, 'sandbox') });
+  const sandbox: Sandbox | null = config.telegram
+    ? null
+    : await startSandbox({ seed: SANDBOX_SEED, dataDir: join(config.dataDir, 'sandbox') });
 
   let infrastructure: Infrastructure | undefined;
   let runtime: Runtime | undefined;
