@@ -7,4 +7,10 @@ export type { RunnerLog } from './runner/log.ts';
 export { migrateProjections } from './runner/migrate.ts';
 export { toProjectedEvent } from './runner/projected-event.ts';
 export { type Projector, type ProjectorOptions, readCheckpoint, startProjector } from './runner/projector.ts';
-export { type RebuildOptions, type RebuildResult, rebuildProjection } from './runner/rebuild.ts';
+export {
+  type RebuildAllOptions,
+  type RebuildOptions,
+  type RebuildResult,
+  rebuildProjection,
+  rebuildProjections,
+} from './runner/rebuild.ts';

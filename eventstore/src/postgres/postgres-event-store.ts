@@ -103,7 +103,9 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
     const client = await pool.connect();
     try {
       // One snapshot for both queries: the head is final for every event the batch could contain.
-      await client.query('begin isolation level repeatable read read only');
+      // Without sorts the planner walks the commit-order index and stops at the limit: without
+      // statistics (a freshly filled table) it would otherwise sort everything after `from`.
+      await client.query('begin isolation level repeatable read read only; set local enable_sort = off');
       const events = await client.query<EventRow>(
         `select ${EVENT_COLUMNS} from es_events
           where (transaction_id, global_position) > ($1::xid8, $2::bigint)

@@ -1,15 +1,9 @@
 import type { DeviceKind, FileKind, UserId } from '@teleplay/contracts';
 import { type QueryCreator, sql } from 'kysely';
-import type { Projection } from '../projection.ts';
+import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.ts';
 import { pageSize } from './pagination.ts';
-import {
-  type FileThumbnail,
-  occurredAt,
-  type Projected,
-  positionType,
-  thumbnailOf,
-  toIso,
-} from './read-model-support.ts';
+import { type FileThumbnail, occurredAt, positionType, thumbnailOf, toIso } from './read-model-support.ts';
+import { TableRows } from './table-rows.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -52,8 +46,6 @@ export interface ContinueWatchingTables {
   continue_watching: ContinueWatchingTable;
   continue_watching_devices: ContinueWatchingDevicesTable;
 }
-
-type Db = QueryCreator<ContinueWatchingTables>;
 
 // ---------------------------------------------------------------------------------------------
 // Projection
@@ -121,131 +113,145 @@ export const continueWatchingProjection: Projection<ContinueWatchingTables> = {
       .execute();
   },
 
-  async apply(event, { db }) {
-    switch (event.type) {
-      case 'FileUploaded': {
-        const { fileId, name, kind, mimeType, thumbnail } = event.data;
-        const file = {
-          name,
-          kind,
-          mime_type: mimeType,
-          thumbnail_width: thumbnail?.width ?? null,
-          thumbnail_height: thumbnail?.height ?? null,
-          thumbnail_size: thumbnail?.size ?? null,
-          trashed: false,
-          position_seconds: null,
-          duration_seconds: null,
-          resume_at_seconds: null,
-          played: false,
-          last_device_id: null,
-          last_played_at: null,
-          last_position: event.position,
-        };
-        await db
-          .insertInto('continue_watching')
-          .values({ user_id: event.userId, file_id: fileId, ...file })
-          .onConflict((conflict) =>
-            conflict
-              .columns(['user_id', 'file_id'])
-              .doUpdateSet(file)
-              .where('continue_watching.last_position', '<', event.position),
-          )
-          .execute();
-        return;
-      }
-      case 'FileRenamed':
-        return updateFiles(db, event, [event.data.fileId], { name: event.data.to });
-      case 'FileTrashed':
-        return updateFiles(db, event, [event.data.fileId], { trashed: true });
-      case 'FileRestored':
-        return updateFiles(db, event, [event.data.fileId], { trashed: false });
-      case 'FolderTrashed':
-        return updateFiles(db, event, event.data.fileIds, { trashed: true });
-      case 'FolderRestored':
-        return updateFiles(db, event, event.data.fileIds, { trashed: false });
-      case 'FileDeleted':
-        return deleteFiles(db, event.userId, [event.data.fileId]);
-      case 'FolderDeleted':
-        return deleteFiles(
-          db,
-          event.userId,
-          event.data.files.map((file) => file.fileId),
-        );
-      case 'PlaybackStarted':
-      case 'PlaybackProgressed':
-      case 'PlaybackStopped':
-        return updateFiles(db, event, [event.data.fileId], {
-          position_seconds: event.data.positionSeconds,
-          duration_seconds: event.data.durationSeconds,
-          resume_at_seconds: event.data.resumeAtSeconds,
-          last_device_id: event.data.deviceId,
-          last_played_at: occurredAt(event),
-          ...(event.type === 'PlaybackStarted' ? { played: false } : {}),
-        });
-      case 'PlaybackCompleted':
-        return updateFiles(db, event, [event.data.fileId], {
-          position_seconds: event.data.durationSeconds,
-          duration_seconds: event.data.durationSeconds,
-          resume_at_seconds: null,
-          played: true,
-          last_device_id: event.data.deviceId,
-          last_played_at: occurredAt(event),
-        });
-      case 'DeviceSignedIn': {
-        const { deviceId, name, kind } = event.data;
-        const device = { name, kind, last_position: event.position };
-        await db
-          .insertInto('continue_watching_devices')
-          .values({ user_id: event.userId, device_id: deviceId, ...device })
-          .onConflict((conflict) =>
-            conflict
-              .columns(['user_id', 'device_id'])
-              .doUpdateSet(device)
-              .where('continue_watching_devices.last_position', '<', event.position),
-          )
-          .execute();
-        return;
-      }
-    }
-  },
+  apply: (event, context) => projectContinueWatching([event], context),
+  applyMany: projectContinueWatching,
 };
 
-type FileUpdate = Partial<Omit<ContinueWatchingTable, 'user_id' | 'file_id' | 'last_position'>>;
+type ItemRow = ContinueWatchingTable;
+type ItemRows = TableRows<ItemRow, 'user_id' | 'file_id'>;
+type DeviceRow = ContinueWatchingDevicesTable;
+type DeviceRows = TableRows<DeviceRow, 'user_id' | 'device_id'>;
 
-/** Playback of a file this projection does not know (deleted meanwhile) changes nothing. */
-async function updateFiles(
-  db: Db,
-  event: Projected<
-    | 'FileRenamed'
-    | 'FileTrashed'
-    | 'FileRestored'
-    | 'FolderTrashed'
-    | 'FolderRestored'
-    | 'PlaybackStarted'
-    | 'PlaybackProgressed'
-    | 'PlaybackStopped'
-    | 'PlaybackCompleted'
-  >,
-  fileIds: readonly string[],
-  update: FileUpdate,
+/** Loads the rows the events touch, folds the events over them in order, writes the outcome. */
+async function projectContinueWatching(
+  events: readonly ProjectedEvent[],
+  context: ProjectionContext<ContinueWatchingTables>,
 ): Promise<void> {
-  if (fileIds.length === 0) return;
-  await db
-    .updateTable('continue_watching')
-    .set({ ...update, last_position: event.position })
-    .where('user_id', '=', event.userId)
-    .where('file_id', 'in', fileIds)
-    .where('last_position', '<', event.position)
-    .execute();
+  const items: ItemRows = new TableRows('continue_watching', ['user_id', 'file_id']);
+  const devices: DeviceRows = new TableRows('continue_watching_devices', ['user_id', 'device_id']);
+  await items.load(
+    context.db,
+    events.flatMap((event) => fileIdsOf(event).map((fileId) => ({ user_id: event.userId, file_id: fileId }))),
+  );
+  await devices.load(
+    context.db,
+    events.flatMap((event) =>
+      event.type === 'DeviceSignedIn' ? [{ user_id: event.userId, device_id: event.data.deviceId }] : [],
+    ),
+  );
+  for (const event of events) foldContinueWatchingEvent(items, devices, event);
+  await items.save(context.db);
+  await devices.save(context.db);
 }
 
-async function deleteFiles(db: Db, userId: UserId, fileIds: readonly string[]): Promise<void> {
-  if (fileIds.length === 0) return;
-  await db
-    .deleteFrom('continue_watching')
-    .where('user_id', '=', userId)
-    .where('file_id', 'in', fileIds)
-    .execute();
+function fileIdsOf(event: ProjectedEvent): readonly string[] {
+  switch (event.type) {
+    case 'FileUploaded':
+    case 'FileRenamed':
+    case 'FileTrashed':
+    case 'FileRestored':
+    case 'FileDeleted':
+    case 'PlaybackStarted':
+    case 'PlaybackProgressed':
+    case 'PlaybackStopped':
+    case 'PlaybackCompleted':
+      return [event.data.fileId];
+    case 'FolderTrashed':
+    case 'FolderRestored':
+      return event.data.fileIds;
+    case 'FolderDeleted':
+      return event.data.files.map((file) => file.fileId);
+    default:
+      return [];
+  }
+}
+
+type ItemUpdate = Partial<Omit<ItemRow, 'user_id' | 'file_id' | 'last_position'>>;
+
+/**
+ * Applies one event to the rows in memory, only to rows it is newer than (`last_position`), so that
+ * applying it again changes nothing. Playback of a file this projection does not know (deleted
+ * meanwhile) changes nothing.
+ */
+function foldContinueWatchingEvent(items: ItemRows, devices: DeviceRows, event: ProjectedEvent) {
+  const { userId } = event;
+  const update = (fileIds: readonly string[], fields: ItemUpdate) => {
+    for (const fileId of fileIds) {
+      const row = items.get({ user_id: userId, file_id: fileId });
+      if (row === null || row.last_position >= event.position) continue;
+      items.set({ ...row, ...fields, last_position: event.position });
+    }
+  };
+  const remove = (fileIds: readonly string[]) => {
+    for (const fileId of fileIds) items.delete({ user_id: userId, file_id: fileId });
+  };
+  switch (event.type) {
+    case 'FileUploaded': {
+      const { fileId, name, kind, mimeType, thumbnail } = event.data;
+      const row = items.get({ user_id: userId, file_id: fileId });
+      if (row !== null && row.last_position >= event.position) return;
+      items.set({
+        user_id: userId,
+        file_id: fileId,
+        name,
+        kind,
+        mime_type: mimeType,
+        thumbnail_width: thumbnail?.width ?? null,
+        thumbnail_height: thumbnail?.height ?? null,
+        thumbnail_size: thumbnail?.size ?? null,
+        trashed: false,
+        position_seconds: null,
+        duration_seconds: null,
+        resume_at_seconds: null,
+        played: false,
+        last_device_id: null,
+        last_played_at: null,
+        last_position: event.position,
+      });
+      return;
+    }
+    case 'FileRenamed':
+      return update([event.data.fileId], { name: event.data.to });
+    case 'FileTrashed':
+      return update([event.data.fileId], { trashed: true });
+    case 'FileRestored':
+      return update([event.data.fileId], { trashed: false });
+    case 'FolderTrashed':
+      return update(event.data.fileIds, { trashed: true });
+    case 'FolderRestored':
+      return update(event.data.fileIds, { trashed: false });
+    case 'FileDeleted':
+      return remove([event.data.fileId]);
+    case 'FolderDeleted':
+      return remove(event.data.files.map((file) => file.fileId));
+    case 'PlaybackStarted':
+    case 'PlaybackProgressed':
+    case 'PlaybackStopped':
+      return update([event.data.fileId], {
+        position_seconds: event.data.positionSeconds,
+        duration_seconds: event.data.durationSeconds,
+        resume_at_seconds: event.data.resumeAtSeconds,
+        last_device_id: event.data.deviceId,
+        last_played_at: occurredAt(event),
+        ...(event.type === 'PlaybackStarted' ? { played: false } : {}),
+      });
+    case 'PlaybackCompleted':
+      return update([event.data.fileId], {
+        position_seconds: event.data.durationSeconds,
+        duration_seconds: event.data.durationSeconds,
+        resume_at_seconds: null,
+        played: true,
+        last_device_id: event.data.deviceId,
+        last_played_at: occurredAt(event),
+      });
+    case 'DeviceSignedIn': {
+      const { deviceId, name, kind } = event.data;
+      const row = devices.get({ user_id: userId, device_id: deviceId });
+      if (row !== null && row.last_position >= event.position) return;
+      devices.set({ user_id: userId, device_id: deviceId, name, kind, last_position: event.position });
+      return;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

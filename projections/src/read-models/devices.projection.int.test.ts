@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { id, makeEvent, USER_A, USER_B } from '../testing/event-builder.ts';
 import { uploaded } from '../testing/library-events.ts';
-import { playbackProgressed } from '../testing/playback-events.ts';
+import { playbackProgressed, playbackStarted, playbackStopped } from '../testing/playback-events.ts';
 import { createProjectionHarness, type ProjectionHarness } from '../testing/projection-harness.ts';
 import {
   type Device,
@@ -29,7 +29,7 @@ describe('devices projection', () => {
   it('lists signed-in devices, the one seen last first', async () => {
     const events = [
       ...signIns(),
-      playbackProgressed({
+      playbackStarted({
         fileId: id(1),
         deviceId: 'tv-1',
         positionSeconds: 60,
@@ -54,6 +54,36 @@ describe('devices projection', () => {
     ] satisfies Device[]);
     // Sign-ins are pushed live; "last seen" moving is not.
     expect(changes.map((change) => change.id)).toEqual(['tv-1', 'phone-1', 'web-1']);
+  });
+
+  it('keeps "last seen" to the minute, and not moved by progress reports', async () => {
+    const play = { fileId: id(1), deviceId: 'tv-1', positionSeconds: 60 };
+    const events = [
+      makeEvent(
+        'DeviceSignedIn',
+        { deviceId: 'tv-1', name: 'Living room', kind: 'tv' },
+        { occurredAt: '2025-07-01T10:00:30.000Z' },
+      ),
+      playbackStarted({ ...play, occurredAt: '2025-07-01T10:05:59.999Z' }),
+      playbackProgressed({ ...play, occurredAt: '2025-07-01T10:30:00.000Z' }),
+      // Recorded late, by a device whose clock lags: "last seen" does not go back.
+      makeEvent(
+        'FileTrashed',
+        { fileId: id(1) },
+        { deviceId: 'tv-1', occurredAt: '2025-07-01T10:02:00.000Z' },
+      ),
+    ];
+    const { result } = await harness.project(events, () => getDevice(harness.db, USER_A, 'tv-1'));
+    expect(result).toMatchObject({
+      signedInAt: '2025-07-01T10:00:30.000Z',
+      lastSeenAt: '2025-07-01T10:05:00.000Z',
+    });
+
+    const stopped = playbackStopped({ ...play, occurredAt: '2025-07-01T11:45:10.000Z' });
+    const { result: afterStop } = await harness.project([...events, stopped], () =>
+      getDevice(harness.db, USER_A, 'tv-1'),
+    );
+    expect(afterStop?.lastSeenAt).toBe('2025-07-01T11:45:00.000Z');
   });
 
   it('keeps signed-out devices apart, with why they were signed out', async () => {

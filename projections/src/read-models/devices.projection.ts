@@ -1,7 +1,8 @@
 import { type DeviceKind, DOMAIN_EVENT_TYPES, type UserId } from '@teleplay/contracts';
-import { type QueryCreator, sql } from 'kysely';
-import type { Projection } from '../projection.ts';
-import { occurredAt, positionType, toIso, toIsoOrNull } from './read-model-support.ts';
+import type { QueryCreator } from 'kysely';
+import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.ts';
+import { LiveChangeLog, occurredAt, positionType, toIso, toIsoOrNull } from './read-model-support.ts';
+import { TableRows } from './table-rows.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -17,7 +18,7 @@ export interface DevicesTable {
   signed_in_at: Date;
   signed_out_at: Date | null;
   sign_out_reason: SignOutReason | null;
-  /** When the device last did anything recorded (any event carrying its id). */
+  /** The minute of the last event naming the device in its metadata (progress reports aside). */
   last_seen_at: Date;
   last_position: string;
 }
@@ -30,12 +31,19 @@ export interface DevicesTables {
 // Projection
 // ---------------------------------------------------------------------------------------------
 
-/** Every event type: any event a device caused tells when it was last seen. */
+/**
+ * "Last seen" is the minute of the last event whose metadata names the device: signing in or out,
+ * starting, stopping or finishing playback, changing the library, sharing. Coarsened twice, as it
+ * is read by people: to the minute, and without the progress reports a player sends every few
+ * seconds while it plays (most of all events; a device watching a film shows when that started).
+ * So a device writes its row at most once a minute, and an event without a device costs no query.
+ */
 export const devicesProjection: Projection<DevicesTables> = {
   name: 'devices',
-  version: 1,
+  // 2: "last seen" to the minute, from the events whose metadata names the device.
+  version: 2,
   tables: ['devices'],
-  eventTypes: DOMAIN_EVENT_TYPES,
+  eventTypes: DOMAIN_EVENT_TYPES.filter((type) => type !== 'PlaybackProgressed'),
 
   async createTables(db, schema) {
     await db.schema
@@ -54,59 +62,87 @@ export const devicesProjection: Projection<DevicesTables> = {
       .execute();
   },
 
-  async apply(event, { db, emit }) {
-    const at = occurredAt(event);
-    const changed = (rows: { device_id: string }[]) => {
-      for (const row of rows) emit({ userId: event.userId, kind: 'device', id: row.device_id });
-    };
-    if (event.type === 'DeviceSignedIn') {
-      const { deviceId, name, kind } = event.data;
-      const signedIn = {
+  apply: (event, context) => projectDevices([event], context),
+  applyMany: projectDevices,
+};
+
+type DeviceRows = TableRows<DevicesTable, 'user_id' | 'device_id'>;
+
+/** Loads the rows the events touch, folds the events over them in order, writes the outcome. */
+async function projectDevices(
+  events: readonly ProjectedEvent[],
+  context: ProjectionContext<DevicesTables>,
+): Promise<void> {
+  const devices: DeviceRows = new TableRows('devices', ['user_id', 'device_id']);
+  await devices.load(
+    context.db,
+    events.flatMap((event) =>
+      deviceIdsOf(event).map((deviceId) => ({ user_id: event.userId, device_id: deviceId })),
+    ),
+  );
+  const changes = new LiveChangeLog();
+  for (const event of events) foldDeviceEvent(devices, event, changes);
+  await devices.save(context.db);
+  changes.emitTo(context);
+}
+
+function deviceIdsOf(event: ProjectedEvent): string[] {
+  const ids = event.metadata.deviceId === null ? [] : [event.metadata.deviceId];
+  if (event.type === 'DeviceSignedIn' || event.type === 'DeviceSignedOut') ids.push(event.data.deviceId);
+  return ids;
+}
+
+/** The minute an event happened in: "last seen" is kept to the minute. */
+function minuteOf(event: ProjectedEvent): Date {
+  const at = occurredAt(event);
+  return new Date(at.getTime() - (at.getTime() % 60_000));
+}
+
+/**
+ * Signing in and out applies only to a row the event is newer than (`last_position`); "last seen"
+ * only moves forward. Either way, applying an event again changes nothing.
+ */
+function foldDeviceEvent(devices: DeviceRows, event: ProjectedEvent, changes: LiveChangeLog): void {
+  const { userId } = event;
+  const changed = (deviceId: string) => changes.add({ userId, kind: 'device', id: deviceId });
+  if (event.type === 'DeviceSignedIn') {
+    const { deviceId, name, kind } = event.data;
+    const row = devices.get({ user_id: userId, device_id: deviceId });
+    if (row === null || row.last_position < event.position) {
+      devices.set({
+        user_id: userId,
+        device_id: deviceId,
         name,
         kind,
-        signed_in_at: at,
+        signed_in_at: occurredAt(event),
         signed_out_at: null,
         sign_out_reason: null,
-        last_seen_at: at,
+        last_seen_at: minuteOf(event),
         last_position: event.position,
-      };
-      changed(
-        await db
-          .insertInto('devices')
-          .values({ user_id: event.userId, device_id: deviceId, ...signedIn })
-          .onConflict((conflict) =>
-            conflict
-              .columns(['user_id', 'device_id'])
-              .doUpdateSet(signedIn)
-              .where('devices.last_position', '<', event.position),
-          )
-          .returning('device_id')
-          .execute(),
-      );
-    } else if (event.type === 'DeviceSignedOut') {
-      changed(
-        await db
-          .updateTable('devices')
-          .set({ signed_out_at: at, sign_out_reason: event.data.reason, last_position: event.position })
-          .where('user_id', '=', event.userId)
-          .where('device_id', '=', event.data.deviceId)
-          .where('last_position', '<', event.position)
-          .returning('device_id')
-          .execute(),
-      );
+      });
+      changed(deviceId);
     }
-    // "Last seen" only moves forward, so applying an event again changes nothing. Not pushed live:
-    // it changes with every progress report.
-    const { deviceId } = event.metadata;
-    if (deviceId !== null)
-      await db
-        .updateTable('devices')
-        .set({ last_seen_at: sql<Date>`greatest(last_seen_at, ${at})` })
-        .where('user_id', '=', event.userId)
-        .where('device_id', '=', deviceId)
-        .execute();
-  },
-};
+  } else if (event.type === 'DeviceSignedOut') {
+    const { deviceId, reason } = event.data;
+    const row = devices.get({ user_id: userId, device_id: deviceId });
+    if (row !== null && row.last_position < event.position) {
+      devices.set({
+        ...row,
+        signed_out_at: occurredAt(event),
+        sign_out_reason: reason,
+        last_position: event.position,
+      });
+      changed(deviceId);
+    }
+  }
+  // Not pushed live: it changes with every progress report.
+  const { deviceId } = event.metadata;
+  if (deviceId === null) return;
+  const row = devices.get({ user_id: userId, device_id: deviceId });
+  const seen = minuteOf(event);
+  if (row !== null && row.last_seen_at.getTime() < seen.getTime())
+    devices.set({ ...row, last_seen_at: seen });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Queries

@@ -1,6 +1,6 @@
 import type { EventSource, UserId } from '@teleplay/contracts';
 import { type QueryCreator, sql } from 'kysely';
-import type { Projection } from '../projection.ts';
+import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.ts';
 import {
   HISTORY_EVENT_TYPES,
   type HistoryEvent,
@@ -11,6 +11,7 @@ import {
 } from './history-summary.ts';
 import { decodeCursor, encodeCursor, type Page, pageSize, toPage } from './pagination.ts';
 import { occurredAt, positionType, toIso } from './read-model-support.ts';
+import { TableRows } from './table-rows.ts';
 
 export { HISTORY_EVENT_TYPES, type HistoryEventType };
 
@@ -97,49 +98,185 @@ export const historyProjection: Projection<HistoryTables> = {
       .execute();
   },
 
-  async apply(event, { db }) {
-    if (!isHistoryEvent(event)) return;
-    const { userId } = event;
-    // The line is rendered once, with the names as they were: an event applied again is skipped whole.
-    const recorded = await db
-      .selectFrom('history')
-      .select('position')
-      .where('user_id', '=', userId)
-      .where('position', '=', event.position)
-      .executeTakeFirst();
-    if (recorded) return;
-
-    const subject = await subjectOf(db, event);
-    await db
-      .insertInto('history')
-      .values({
-        user_id: userId,
-        position: event.position,
-        event_type: event.type,
-        occurred_at: occurredAt(event),
-        source: event.metadata.source,
-        device_id: event.metadata.deviceId,
-        actor_id: event.metadata.actorId,
-        file_id: subject.fileId,
-        folder_id: subject.folderId,
-        share_id: subject.shareId,
-        file_ids: subject.fileIds,
-        summary: await summarizeEvent(event, namesOf(db, userId)),
-      })
-      .onConflict((conflict) => conflict.columns(['user_id', 'position']).doNothing())
-      .execute();
-
-    const named = nameSetBy(event);
-    if (named)
-      await db
-        .insertInto('history_names')
-        .values({ user_id: userId, ...named })
-        .onConflict((conflict) =>
-          conflict.columns(['user_id', 'kind', 'id']).doUpdateSet({ name: named.name }),
-        )
-        .execute();
-  },
+  apply: (event, context) => projectHistory([event], context),
+  applyMany: projectHistory,
 };
+
+/**
+ * Loads what the events' lines need (whether they are recorded already, the names and share links
+ * their summaries read), folds the events in order, then writes the new lines and names in a
+ * statement each.
+ */
+async function projectHistory(
+  events: readonly ProjectedEvent[],
+  context: ProjectionContext<HistoryTables>,
+): Promise<void> {
+  const history = new HistoryBatch(context.db);
+  const lines = events.filter(isHistoryEvent);
+  await history.loadLines(lines);
+  const fresh = lines.filter(
+    (event) => history.lines.get({ user_id: event.userId, position: event.position }) === null,
+  );
+  const read = await namesRead(fresh);
+  await history.loadSharedFiles(read.shares);
+  const sharedFiles = read.shares.flatMap(({ userId, shareId }) => {
+    const fileId = history.knownSharedFileId(userId, shareId);
+    return fileId ? [{ user_id: userId, kind: 'file' as const, id: fileId }] : [];
+  });
+  await history.names.load(context.db, [...read.names, ...sharedFiles]);
+  for (const event of lines) await recordLine(history, event);
+  await history.lines.save(context.db);
+  await history.names.save(context.db);
+}
+
+type LineRows = TableRows<HistoryTable, 'user_id' | 'position'>;
+type NameRows = TableRows<HistoryNamesTable, 'user_id' | 'kind' | 'id'>;
+type NameKey = Pick<HistoryNamesTable, 'user_id' | 'kind' | 'id'>;
+type ShareKey = { userId: UserId; shareId: string };
+
+/**
+ * What a batch folds over: the lines and names it touches, and the file each share link was created
+ * for. Loaded up front; a name or share link missed there is read when first asked for.
+ */
+class HistoryBatch {
+  readonly lines: LineRows = new TableRows('history', ['user_id', 'position']);
+  readonly names: NameRows = new TableRows('history_names', ['user_id', 'kind', 'id']);
+  readonly #sharedFiles = new Map<string, string | null>();
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /**
+   * Loads the lines these events may have recorded already. Positions only grow, so an event past
+   * its user's newest line is not recorded: only the others are looked up (a replay's).
+   */
+  async loadLines(events: readonly HistoryEvent[]): Promise<void> {
+    const users = [...new Set(events.map((event) => event.userId))];
+    if (users.length === 0) return;
+    // A function scan aliased `owner` yields one column named `owner` too.
+    const newest = await this.#db
+      .selectFrom(sql<{ owner: string }>`unnest(${users}::text[])`.as('owner'))
+      .select((eb) => [
+        'owner.owner as user_id',
+        eb
+          .selectFrom('history')
+          .select('history.position')
+          .where(sql<boolean>`history.user_id = owner.owner`)
+          .orderBy('history.position', 'desc')
+          .limit(1)
+          .as('position'),
+      ])
+      .execute();
+    const newestOf = new Map(newest.map((row) => [row.user_id, row.position ?? '']));
+    const key = (event: HistoryEvent) => ({ user_id: event.userId, position: event.position });
+    const past = (event: HistoryEvent) => event.position > (newestOf.get(event.userId) ?? '');
+    this.lines.absent(events.filter(past).map(key));
+    await this.lines.load(this.#db, events.filter((event) => !past(event)).map(key));
+  }
+
+  /** The file a share link was created for, from the line that recorded its creation. */
+  async sharedFileId(userId: UserId, shareId: string): Promise<string | null> {
+    await this.loadSharedFiles([{ userId, shareId }]);
+    return this.knownSharedFileId(userId, shareId);
+  }
+
+  knownSharedFileId(userId: UserId, shareId: string): string | null {
+    return this.#sharedFiles.get(shareKey(userId, shareId)) ?? null;
+  }
+
+  async loadSharedFiles(shares: readonly ShareKey[]): Promise<void> {
+    const missing = shares.filter(({ userId, shareId }) => !this.#sharedFiles.has(shareKey(userId, shareId)));
+    if (missing.length === 0) return;
+    const rows = await this.#db
+      .selectFrom('history')
+      .select(['user_id', 'share_id', 'file_id'])
+      .where('event_type', '=', 'ShareLinkCreated')
+      .where(
+        sql<boolean>`(user_id, share_id) in (select * from unnest(${missing.map((share) => share.userId)}::text[], ${missing.map((share) => share.shareId)}::text[]))`,
+      )
+      .orderBy('position')
+      .execute();
+    for (const row of rows) this.shareCreated(row.user_id as UserId, row.share_id!, row.file_id);
+    for (const { userId, shareId } of missing) this.shareCreated(userId, shareId, null);
+  }
+
+  /** Records where a share link points unless known already (its first creation counts). */
+  shareCreated(userId: UserId, shareId: string, fileId: string | null): void {
+    const key = shareKey(userId, shareId);
+    if (!this.#sharedFiles.get(key)) this.#sharedFiles.set(key, fileId);
+  }
+
+  namesOf(userId: UserId): HistoryNames {
+    const lookup = async (kind: HistoryNamesTable['kind'], id: string) => {
+      const key = { user_id: userId, kind, id };
+      await this.names.load(this.#db, [key]);
+      return this.names.get(key)?.name ?? null;
+    };
+    return {
+      file: (fileId) => lookup('file', fileId),
+      folder: (folderId) => lookup('folder', folderId),
+      device: (deviceId) => lookup('device', deviceId),
+      sharedFile: async (shareId) => {
+        const fileId = await this.sharedFileId(userId, shareId);
+        return fileId === null ? null : lookup('file', fileId);
+      },
+    };
+  }
+}
+
+const shareKey = (userId: UserId, shareId: string) => `${userId}\u0000${shareId}`;
+
+/** The names and share links the lines of these events read: a dry run of their summaries records them. */
+async function namesRead(events: readonly HistoryEvent[]): Promise<{ names: NameKey[]; shares: ShareKey[] }> {
+  const names: NameKey[] = [];
+  const shares: ShareKey[] = [];
+  for (const event of events) {
+    const { userId } = event;
+    const record = (kind: HistoryNamesTable['kind']) => async (id: string) => {
+      names.push({ user_id: userId, kind, id });
+      return null;
+    };
+    await summarizeEvent(event, {
+      file: record('file'),
+      folder: record('folder'),
+      device: record('device'),
+      sharedFile: async (shareId) => {
+        shares.push({ userId, shareId });
+        return null;
+      },
+    });
+  }
+  return { names, shares };
+}
+
+/**
+ * Records the event's line, rendered with the names as they were just before it, and the name it
+ * sets. The line is rendered once: an event applied again is skipped whole.
+ */
+async function recordLine(history: HistoryBatch, event: HistoryEvent): Promise<void> {
+  const { userId } = event;
+  if (history.lines.get({ user_id: userId, position: event.position }) !== null) return;
+  const subject = await subjectOf(event, (shareId) => history.sharedFileId(userId, shareId));
+  history.lines.set({
+    user_id: userId,
+    position: event.position,
+    event_type: event.type,
+    occurred_at: occurredAt(event),
+    source: event.metadata.source,
+    device_id: event.metadata.deviceId,
+    actor_id: event.metadata.actorId,
+    file_id: subject.fileId,
+    folder_id: subject.folderId,
+    share_id: subject.shareId,
+    file_ids: subject.fileIds,
+    summary: await summarizeEvent(event, history.namesOf(userId)),
+  });
+  if (event.type === 'ShareLinkCreated') history.shareCreated(userId, event.data.shareId, event.data.fileId);
+  const named = nameSetBy(event);
+  if (named) history.names.set({ user_id: userId, ...named });
+}
 
 interface Subject {
   fileId: string | null;
@@ -148,7 +285,10 @@ interface Subject {
   fileIds: string[];
 }
 
-async function subjectOf(db: Db, event: HistoryEvent): Promise<Subject> {
+async function subjectOf(
+  event: HistoryEvent,
+  sharedFileId: (shareId: string) => Promise<string | null>,
+): Promise<Subject> {
   const none: Subject = { fileId: null, folderId: null, shareId: null, fileIds: [] };
   const file = (fileId: string): Subject => ({ ...none, fileId, fileIds: [fileId] });
   switch (event.type) {
@@ -172,7 +312,7 @@ async function subjectOf(db: Db, event: HistoryEvent): Promise<Subject> {
     case 'ShareLinkCreated':
       return { ...file(event.data.fileId), shareId: event.data.shareId };
     case 'ShareLinkRevoked': {
-      const fileId = await sharedFileId(db, event.userId, event.data.shareId);
+      const fileId = await sharedFileId(event.data.shareId);
       return fileId === null
         ? { ...none, shareId: event.data.shareId }
         : { ...file(fileId), shareId: event.data.shareId };
@@ -199,40 +339,6 @@ function nameSetBy(event: HistoryEvent): Omit<HistoryNamesTable, 'user_id'> | nu
     default:
       return null;
   }
-}
-
-/** The file a share link was created for, from the line that recorded its creation. */
-async function sharedFileId(db: Db, userId: UserId, shareId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('history')
-    .select('file_id')
-    .where('user_id', '=', userId)
-    .where('share_id', '=', shareId)
-    .where('event_type', '=', 'ShareLinkCreated')
-    .executeTakeFirst();
-  return row?.file_id ?? null;
-}
-
-function namesOf(db: Db, userId: UserId): HistoryNames {
-  const lookup = async (kind: HistoryNamesTable['kind'], id: string) => {
-    const row = await db
-      .selectFrom('history_names')
-      .select('name')
-      .where('user_id', '=', userId)
-      .where('kind', '=', kind)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row?.name ?? null;
-  };
-  return {
-    file: (fileId) => lookup('file', fileId),
-    folder: (folderId) => lookup('folder', folderId),
-    device: (deviceId) => lookup('device', deviceId),
-    sharedFile: async (shareId) => {
-      const fileId = await sharedFileId(db, userId, shareId);
-      return fileId === null ? null : lookup('file', fileId);
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { EventSource, FileKind, TelegramLocation, UploadOrigin, UserId } from '@teleplay/contracts';
 import { type QueryCreator, sql } from 'kysely';
-import type { LiveChange, Projection } from '../projection.ts';
+import type { LiveChange, ProjectedEvent, Projection, ProjectionContext } from '../projection.ts';
 import { nameSortKey } from './name-sort-key.ts';
 import {
   decodeCursor,
@@ -13,6 +13,7 @@ import {
 } from './pagination.ts';
 import {
   type FileThumbnail,
+  LiveChangeLog,
   occurredAt,
   type Projected,
   positionType,
@@ -21,6 +22,7 @@ import {
   toIso,
   toIsoOrNull,
 } from './read-model-support.ts';
+import { TableRows } from './table-rows.ts';
 
 export type { FileThumbnail };
 
@@ -142,73 +144,121 @@ export const libraryFilesProjection: Projection<LibraryFilesTables> = {
       .execute();
   },
 
-  async apply(event, { db, emit }) {
-    const emitFiles = (rows: { id: string }[], removed = false) => {
-      for (const row of rows) emit(fileChange(event.userId, row.id, removed));
-    };
-    switch (event.type) {
-      case 'FileUploaded':
-        return emitFiles(await upsertUploaded(db, event));
-      case 'FileRenamed': {
-        const { to } = event.data;
-        return emitFiles(
-          await updateFiles(db, event, [event.data.fileId], { name: to, sort_name: nameSortKey(to) }),
-        );
-      }
-      case 'FileMoved':
-        return emitFiles(
-          await updateFiles(db, event, [event.data.fileId], { folder_id: event.data.toFolderId }),
-        );
-      case 'FileTrashed':
-        return emitFiles(
-          await updateFiles(db, event, [event.data.fileId], {
-            trashed: true,
-            trashed_at: occurredAt(event),
-            trashed_with: null,
-          }),
-        );
-      case 'FileRestored':
-        return emitFiles(
-          await updateFiles(db, event, [event.data.fileId], {
-            folder_id: event.data.folderId,
-            ...NOT_TRASHED,
-          }),
-        );
-      case 'FileDeleted':
-        return emitFiles(await deleteFiles(db, event.userId, [event.data.fileId]), true);
-      case 'FolderTrashed':
-        return emitFiles(
-          await updateFiles(db, event, event.data.fileIds, {
-            trashed: true,
-            trashed_at: occurredAt(event),
-            trashed_with: event.data.folderId,
-          }),
-        );
-      case 'FolderRestored':
-        return emitFiles(await updateFiles(db, event, event.data.fileIds, NOT_TRASHED));
-      case 'FolderDeleted':
-        return emitFiles(
-          await deleteFiles(
-            db,
-            event.userId,
-            event.data.files.map((file) => file.fileId),
-          ),
-          true,
-        );
-    }
-  },
+  apply: (event, context) => projectFiles([event], context),
+  applyMany: projectFiles,
 };
 
 const NOT_TRASHED = { trashed: false, trashed_at: null, trashed_with: null } as const;
+
+type FileRows = TableRows<FileRow, 'user_id' | 'id'>;
+
+/**
+ * Loads the rows the events touch in one query, folds the events over them in order, then writes
+ * the outcome back in a statement or two. One event at a time (live) is the same with a batch of one.
+ */
+async function projectFiles(
+  events: readonly ProjectedEvent[],
+  context: ProjectionContext<LibraryFilesTables>,
+): Promise<void> {
+  const files: FileRows = new TableRows('library_files', ['user_id', 'id']);
+  await files.load(
+    context.db,
+    events.flatMap((event) => fileIdsOf(event).map((id) => ({ user_id: event.userId, id }))),
+  );
+  const changes = new LiveChangeLog();
+  for (const event of events) foldFileEvent(files, event, changes);
+  await files.save(context.db);
+  changes.emitTo(context);
+}
+
+/** The files an event is about. */
+function fileIdsOf(event: ProjectedEvent): readonly string[] {
+  switch (event.type) {
+    case 'FileUploaded':
+    case 'FileRenamed':
+    case 'FileMoved':
+    case 'FileTrashed':
+    case 'FileRestored':
+    case 'FileDeleted':
+      return [event.data.fileId];
+    case 'FolderTrashed':
+    case 'FolderRestored':
+      return event.data.fileIds;
+    case 'FolderDeleted':
+      return event.data.files.map((file) => file.fileId);
+    default:
+      return [];
+  }
+}
+
+/**
+ * Applies one event to the rows in memory. Every row remembers the last event applied to it
+ * (`last_position`): an event is applied only to rows it is newer than, so applying it again
+ * changes nothing; deleting is final whatever the order.
+ */
+function foldFileEvent(files: FileRows, event: ProjectedEvent, changes: LiveChangeLog) {
+  const { userId } = event;
+  const update = (fileIds: readonly string[], fields: FileUpdate) => {
+    for (const id of fileIds) {
+      const row = files.get({ user_id: userId, id });
+      if (row === null || row.last_position >= event.position) continue;
+      files.set({ ...row, ...fields, updated_at: occurredAt(event), last_position: event.position });
+      changes.add(fileChange(userId, id, false));
+    }
+  };
+  const remove = (fileIds: readonly string[]) => {
+    for (const id of fileIds) {
+      const row = files.get({ user_id: userId, id });
+      if (row === null) continue;
+      files.delete(row);
+      changes.add(fileChange(userId, id, true));
+    }
+  };
+  switch (event.type) {
+    case 'FileUploaded': {
+      const row = files.get({ user_id: userId, id: event.data.fileId });
+      if (row !== null && row.last_position >= event.position) return;
+      files.set(uploadedRow(event));
+      changes.add(fileChange(userId, event.data.fileId, false));
+      return;
+    }
+    case 'FileRenamed': {
+      const { to } = event.data;
+      return update([event.data.fileId], { name: to, sort_name: nameSortKey(to) });
+    }
+    case 'FileMoved':
+      return update([event.data.fileId], { folder_id: event.data.toFolderId });
+    case 'FileTrashed':
+      return update([event.data.fileId], {
+        trashed: true,
+        trashed_at: occurredAt(event),
+        trashed_with: null,
+      });
+    case 'FileRestored':
+      return update([event.data.fileId], { folder_id: event.data.folderId, ...NOT_TRASHED });
+    case 'FileDeleted':
+      return remove([event.data.fileId]);
+    case 'FolderTrashed':
+      return update(event.data.fileIds, {
+        trashed: true,
+        trashed_at: occurredAt(event),
+        trashed_with: event.data.folderId,
+      });
+    case 'FolderRestored':
+      return update(event.data.fileIds, NOT_TRASHED);
+    case 'FolderDeleted':
+      return remove(event.data.files.map((file) => file.fileId));
+  }
+}
 
 function fileChange(userId: UserId, fileId: string, removed: boolean): LiveChange {
   return removed ? { userId, kind: 'file', id: fileId, removed: true } : { userId, kind: 'file', id: fileId };
 }
 
-async function upsertUploaded(db: QueryCreator<LibraryFilesTables>, event: Projected<'FileUploaded'>) {
+function uploadedRow(event: Projected<'FileUploaded'>): FileRow {
   const { data } = event;
   const at = occurredAt(event);
-  const row: FileRow = {
+  return {
     user_id: event.userId,
     id: data.fileId,
     folder_id: data.folderId,
@@ -235,51 +285,9 @@ async function upsertUploaded(db: QueryCreator<LibraryFilesTables>, event: Proje
     updated_at: at,
     last_position: event.position,
   };
-  const { user_id: _user, id: _id, ...update } = row;
-  return db
-    .insertInto('library_files')
-    .values(row)
-    .onConflict((conflict) =>
-      conflict
-        .columns(['user_id', 'id'])
-        .doUpdateSet(update)
-        .where('library_files.last_position', '<', event.position),
-    )
-    .returning('id')
-    .execute();
 }
 
 type FileUpdate = Partial<Omit<FileRow, 'user_id' | 'id' | 'updated_at' | 'last_position'>>;
-
-/** Updates the files the event has not been applied to yet; returns those it changed. */
-async function updateFiles(
-  db: QueryCreator<LibraryFilesTables>,
-  event: Projected<
-    'FileRenamed' | 'FileMoved' | 'FileTrashed' | 'FileRestored' | 'FolderTrashed' | 'FolderRestored'
-  >,
-  fileIds: readonly string[],
-  update: FileUpdate,
-) {
-  if (fileIds.length === 0) return [];
-  return db
-    .updateTable('library_files')
-    .set({ ...update, updated_at: occurredAt(event), last_position: event.position })
-    .where('user_id', '=', event.userId)
-    .where('id', 'in', fileIds)
-    .where('last_position', '<', event.position)
-    .returning('id')
-    .execute();
-}
-
-async function deleteFiles(db: QueryCreator<LibraryFilesTables>, userId: UserId, fileIds: readonly string[]) {
-  if (fileIds.length === 0) return [];
-  return db
-    .deleteFrom('library_files')
-    .where('user_id', '=', userId)
-    .where('id', 'in', fileIds)
-    .returning('id')
-    .execute();
-}
 
 // ---------------------------------------------------------------------------------------------
 // Queries

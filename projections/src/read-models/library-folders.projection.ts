@@ -1,6 +1,6 @@
 import type { UserId } from '@teleplay/contracts';
 import { type QueryCreator, sql } from 'kysely';
-import type { Projection } from '../projection.ts';
+import type { LiveChange, ProjectedEvent, Projection, ProjectionContext } from '../projection.ts';
 import {
   type FileDto,
   type LibraryFilesTables,
@@ -10,13 +10,14 @@ import {
 import { nameSortKey } from './name-sort-key.ts';
 import type { Page } from './pagination.ts';
 import {
+  LiveChangeLog,
   occurredAt,
-  type Projected,
   positionType,
   sortKeyType,
   toIso,
   toIsoOrNull,
 } from './read-model-support.ts';
+import { TableRows } from './table-rows.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -144,66 +145,182 @@ export const libraryFoldersProjection: Projection<LibraryFoldersTables> = {
       .execute();
   },
 
-  async apply(event, context) {
-    const { db } = context;
-    const userId = event.userId;
-    // Folders whose own row the event changed, and folders whose content changed (aggregates).
-    const touched = new Set<string>();
-    const refresh: (string | null)[] = [];
+  apply: (event, context) => projectFolders([event], context),
+  applyMany: projectFolders,
+};
 
-    switch (event.type) {
-      case 'FileUploaded': {
-        const { fileId, folderId, size } = event.data;
-        await db
-          .insertInto('library_folder_files')
-          .values({
-            user_id: userId,
-            id: fileId,
-            folder_id: folderId,
-            size,
-            trashed: false,
-            trashed_with: null,
-            last_position: event.position,
-          })
-          .onConflict((conflict) =>
-            conflict
-              .columns(['user_id', 'id'])
-              .doUpdateSet({
-                folder_id: folderId,
-                size,
-                trashed: false,
-                trashed_with: null,
-                last_position: event.position,
-              })
-              .where('library_folder_files.last_position', '<', event.position),
-          )
-          .execute();
-        refresh.push(folderId);
-        break;
-      }
-      case 'FileMoved':
-        await updateFiles(db, event, [event.data.fileId], { folder_id: event.data.toFolderId });
-        refresh.push(event.data.fromFolderId, event.data.toFolderId);
-        break;
-      case 'FileTrashed':
-        refresh.push(...(await folderOfFiles(db, userId, [event.data.fileId])));
-        await updateFiles(db, event, [event.data.fileId], { trashed: true, trashed_with: null });
-        break;
-      case 'FileRestored':
-        refresh.push(...(await folderOfFiles(db, userId, [event.data.fileId])), event.data.folderId);
-        await updateFiles(db, event, [event.data.fileId], {
-          folder_id: event.data.folderId,
+type FolderRows = TableRows<FolderRow, 'user_id' | 'id'>;
+type FolderFileRows = TableRows<LibraryFolderFilesTable, 'user_id' | 'id'>;
+
+/**
+ * Loads the folder and file rows the events touch, folds the events over them in order and writes
+ * the outcome; then recomputes, once for the whole batch, the aggregates of the folders whose
+ * content changed (and of their ancestors).
+ */
+async function projectFolders(
+  events: readonly ProjectedEvent[],
+  context: ProjectionContext<LibraryFoldersTables>,
+): Promise<void> {
+  const { db } = context;
+  const folders: FolderRows = new TableRows('library_folders', ['user_id', 'id']);
+  const files: FolderFileRows = new TableRows('library_folder_files', ['user_id', 'id']);
+  await folders.load(
+    db,
+    events.flatMap((event) => folderIdsOf(event).map((id) => ({ user_id: event.userId, id }))),
+  );
+  await files.load(
+    db,
+    events.flatMap((event) => fileIdsOf(event).map((id) => ({ user_id: event.userId, id }))),
+  );
+  const changes = new LiveChangeLog();
+  const refresh = new Map<UserId, (string | null)[]>();
+  for (const event of events) {
+    const folderIds = refresh.get(event.userId) ?? [];
+    refresh.set(event.userId, folderIds);
+    foldFolderEvent(folders, files, event, changes, folderIds);
+  }
+  await files.save(db);
+  await folders.save(db);
+  for (const [userId, folderIds] of refresh)
+    for (const id of await refreshAggregates(db, userId, folderIds)) changes.add(folderChange(userId, id));
+  changes.emitTo(context);
+}
+
+/** The folders whose rows an event reads or changes. */
+function folderIdsOf(event: ProjectedEvent): readonly string[] {
+  switch (event.type) {
+    case 'FolderCreated':
+    case 'FolderRenamed':
+    case 'FolderMoved':
+      return [event.data.folderId];
+    case 'FolderTrashed':
+    case 'FolderRestored':
+    case 'FolderDeleted':
+      return [event.data.folderId, ...event.data.descendantFolderIds];
+    default:
+      return [];
+  }
+}
+
+/** The files whose rows an event reads or changes. */
+function fileIdsOf(event: ProjectedEvent): readonly string[] {
+  switch (event.type) {
+    case 'FileUploaded':
+    case 'FileMoved':
+    case 'FileTrashed':
+    case 'FileRestored':
+    case 'FileDeleted':
+      return [event.data.fileId];
+    case 'FolderTrashed':
+    case 'FolderRestored':
+      return event.data.fileIds;
+    case 'FolderDeleted':
+      return event.data.files.map((file) => file.fileId);
+    default:
+      return [];
+  }
+}
+
+const folderChange = (userId: UserId, id: string, removed = false): LiveChange =>
+  removed ? { userId, kind: 'folder', id, removed: true } : { userId, kind: 'folder', id };
+
+/**
+ * Applies one event to the rows in memory, and adds to `refresh` the folders whose content it
+ * changed (their aggregates are recomputed after the batch). Rows change only for events newer than
+ * them (`last_position`), so applying an event again changes nothing; deleting is final.
+ */
+function foldFolderEvent(
+  folders: FolderRows,
+  files: FolderFileRows,
+  event: ProjectedEvent,
+  changes: LiveChangeLog,
+  refresh: (string | null)[],
+): void {
+  const { userId } = event;
+  const at = occurredAt(event);
+  const fileRow = (id: string) => files.get({ user_id: userId, id });
+  const folderRow = (id: string) => folders.get({ user_id: userId, id });
+  const folderOf = (fileId: string) => {
+    const row = fileRow(fileId);
+    return row === null ? [] : [row.folder_id];
+  };
+  const parentOf = (folderId: string) => {
+    const row = folderRow(folderId);
+    return row === null ? [] : [row.parent_id];
+  };
+  const updateFiles = (
+    fileIds: readonly string[],
+    fields: Partial<Pick<LibraryFolderFilesTable, 'folder_id' | 'trashed' | 'trashed_with'>>,
+  ) => {
+    for (const id of fileIds) {
+      const row = fileRow(id);
+      if (row === null || row.last_position >= event.position) continue;
+      files.set({ ...row, ...fields, last_position: event.position });
+    }
+  };
+  /** Deletes the files; returns the folders they were in. */
+  const deleteFiles = (fileIds: readonly string[]) =>
+    fileIds.flatMap((id) => {
+      const row = fileRow(id);
+      if (row === null) return [];
+      files.delete(row);
+      return [row.folder_id];
+    });
+  const updateFolders = (
+    folderIds: readonly string[],
+    fields: Partial<
+      Pick<FolderRow, 'parent_id' | 'name' | 'sort_name' | 'trashed' | 'trashed_at' | 'trashed_with'>
+    >,
+  ) => {
+    for (const id of folderIds) {
+      const row = folderRow(id);
+      if (row === null || row.last_position >= event.position) continue;
+      folders.set({ ...row, ...fields, updated_at: at, last_position: event.position });
+      changes.add(folderChange(userId, id));
+    }
+  };
+
+  switch (event.type) {
+    case 'FileUploaded': {
+      const { fileId, folderId, size } = event.data;
+      const row = fileRow(fileId);
+      if (row === null || row.last_position < event.position)
+        files.set({
+          user_id: userId,
+          id: fileId,
+          folder_id: folderId,
+          size,
           trashed: false,
           trashed_with: null,
+          last_position: event.position,
         });
-        break;
-      case 'FileDeleted':
-        refresh.push(...(await deleteFiles(db, userId, [event.data.fileId])));
-        break;
-      case 'FolderCreated': {
-        const { folderId, parentId, name } = event.data;
-        const at = occurredAt(event);
-        const row: FolderRow = {
+      refresh.push(folderId);
+      return;
+    }
+    case 'FileMoved':
+      updateFiles([event.data.fileId], { folder_id: event.data.toFolderId });
+      refresh.push(event.data.fromFolderId, event.data.toFolderId);
+      return;
+    case 'FileTrashed':
+      refresh.push(...folderOf(event.data.fileId));
+      updateFiles([event.data.fileId], { trashed: true, trashed_with: null });
+      return;
+    case 'FileRestored':
+      refresh.push(...folderOf(event.data.fileId), event.data.folderId);
+      updateFiles([event.data.fileId], {
+        folder_id: event.data.folderId,
+        trashed: false,
+        trashed_with: null,
+      });
+      return;
+    case 'FileDeleted':
+      refresh.push(...deleteFiles([event.data.fileId]));
+      return;
+    case 'FolderCreated': {
+      const { folderId, parentId, name } = event.data;
+      const row = folderRow(folderId);
+      if (row === null || row.last_position < event.position) {
+        folders.set({
           user_id: userId,
           id: folderId,
           parent_id: parentId,
@@ -221,179 +338,54 @@ export const libraryFoldersProjection: Projection<LibraryFoldersTables> = {
           total_file_count: 0,
           total_size: 0,
           last_position: event.position,
-        };
-        const { user_id: _user, id: _id, ...update } = row;
-        const created = await db
-          .insertInto('library_folders')
-          .values(row)
-          .onConflict((conflict) =>
-            conflict
-              .columns(['user_id', 'id'])
-              .doUpdateSet(update)
-              .where('library_folders.last_position', '<', event.position),
-          )
-          .returning('id')
-          .execute();
-        for (const { id } of created) touched.add(id);
-        // A replayed creation resets the aggregates: recompute them from the rows.
-        refresh.push(parentId, folderId);
-        break;
+        });
+        changes.add(folderChange(userId, folderId));
       }
-      case 'FolderRenamed': {
-        const { folderId, to } = event.data;
-        const renamed = await updateFolders(db, event, [folderId], { name: to, sort_name: nameSortKey(to) });
-        for (const id of renamed) touched.add(id);
-        break;
-      }
-      case 'FolderMoved': {
-        const { folderId, fromParentId, toParentId } = event.data;
-        const moved = await updateFolders(db, event, [folderId], { parent_id: toParentId });
-        for (const id of moved) touched.add(id);
-        refresh.push(fromParentId, toParentId);
-        break;
-      }
-      case 'FolderTrashed': {
-        const { folderId, descendantFolderIds, fileIds } = event.data;
-        const at = occurredAt(event);
-        refresh.push(...(await parentOfFolders(db, userId, [folderId])), folderId, ...descendantFolderIds);
-        const trashed = [
-          ...(await updateFolders(db, event, [folderId], {
-            trashed: true,
-            trashed_at: at,
-            trashed_with: null,
-          })),
-          ...(await updateFolders(db, event, descendantFolderIds, {
-            trashed: true,
-            trashed_at: at,
-            trashed_with: folderId,
-          })),
-        ];
-        for (const id of trashed) touched.add(id);
-        await updateFiles(db, event, fileIds, { trashed: true, trashed_with: folderId });
-        break;
-      }
-      case 'FolderRestored': {
-        const { folderId, parentId, descendantFolderIds, fileIds } = event.data;
-        const live = { trashed: false, trashed_at: null, trashed_with: null } as const;
-        refresh.push(
-          ...(await parentOfFolders(db, userId, [folderId])),
-          parentId,
-          folderId,
-          ...descendantFolderIds,
-        );
-        const restored = [
-          ...(await updateFolders(db, event, [folderId], { ...live, parent_id: parentId })),
-          ...(await updateFolders(db, event, descendantFolderIds, live)),
-        ];
-        for (const id of restored) touched.add(id);
-        await updateFiles(db, event, fileIds, { trashed: false, trashed_with: null });
-        break;
-      }
-      case 'FolderDeleted': {
-        const { folderId, descendantFolderIds, files } = event.data;
-        refresh.push(...(await parentOfFolders(db, userId, [folderId])));
-        await deleteFiles(
-          db,
-          userId,
-          files.map((file) => file.fileId),
-        );
-        const deleted = await db
-          .deleteFrom('library_folders')
-          .where('user_id', '=', userId)
-          .where('id', 'in', [folderId, ...descendantFolderIds])
-          .returning('id')
-          .execute();
-        for (const { id } of deleted) context.emit({ userId, kind: 'folder', id, removed: true });
-        break;
-      }
+      // A replayed creation resets the aggregates: they are recomputed from the rows.
+      refresh.push(parentId, folderId);
+      return;
     }
-
-    for (const id of await refreshAggregates(db, userId, refresh)) touched.add(id);
-    for (const id of touched) context.emit({ userId, kind: 'folder', id });
-  },
-};
-
-type LibraryEventOf = Projected<
-  | 'FileMoved'
-  | 'FileTrashed'
-  | 'FileRestored'
-  | 'FolderRenamed'
-  | 'FolderMoved'
-  | 'FolderTrashed'
-  | 'FolderRestored'
->;
-
-async function updateFiles(
-  db: Db,
-  event: LibraryEventOf,
-  fileIds: readonly string[],
-  update: Partial<Pick<LibraryFolderFilesTable, 'folder_id' | 'trashed' | 'trashed_with'>>,
-): Promise<void> {
-  if (fileIds.length === 0) return;
-  await db
-    .updateTable('library_folder_files')
-    .set({ ...update, last_position: event.position })
-    .where('user_id', '=', event.userId)
-    .where('id', 'in', fileIds)
-    .where('last_position', '<', event.position)
-    .execute();
-}
-
-/** Deletes the files; returns the folders they were in. */
-async function deleteFiles(db: Db, userId: UserId, fileIds: readonly string[]): Promise<(string | null)[]> {
-  if (fileIds.length === 0) return [];
-  const deleted = await db
-    .deleteFrom('library_folder_files')
-    .where('user_id', '=', userId)
-    .where('id', 'in', fileIds)
-    .returning('folder_id')
-    .execute();
-  return deleted.map((row) => row.folder_id);
-}
-
-async function folderOfFiles(db: Db, userId: UserId, fileIds: readonly string[]): Promise<(string | null)[]> {
-  const rows = await db
-    .selectFrom('library_folder_files')
-    .select('folder_id')
-    .where('user_id', '=', userId)
-    .where('id', 'in', fileIds)
-    .execute();
-  return rows.map((row) => row.folder_id);
-}
-
-async function parentOfFolders(
-  db: Db,
-  userId: UserId,
-  folderIds: readonly string[],
-): Promise<(string | null)[]> {
-  const rows = await db
-    .selectFrom('library_folders')
-    .select('parent_id')
-    .where('user_id', '=', userId)
-    .where('id', 'in', folderIds)
-    .execute();
-  return rows.map((row) => row.parent_id);
-}
-
-/** Updates the folders the event has not been applied to yet; returns those it changed. */
-async function updateFolders(
-  db: Db,
-  event: LibraryEventOf,
-  folderIds: readonly string[],
-  update: Partial<
-    Pick<FolderRow, 'parent_id' | 'name' | 'sort_name' | 'trashed' | 'trashed_at' | 'trashed_with'>
-  >,
-): Promise<string[]> {
-  if (folderIds.length === 0) return [];
-  const rows = await db
-    .updateTable('library_folders')
-    .set({ ...update, updated_at: occurredAt(event), last_position: event.position })
-    .where('user_id', '=', event.userId)
-    .where('id', 'in', folderIds)
-    .where('last_position', '<', event.position)
-    .returning('id')
-    .execute();
-  return rows.map((row) => row.id);
+    case 'FolderRenamed': {
+      const { folderId, to } = event.data;
+      updateFolders([folderId], { name: to, sort_name: nameSortKey(to) });
+      return;
+    }
+    case 'FolderMoved': {
+      const { folderId, fromParentId, toParentId } = event.data;
+      updateFolders([folderId], { parent_id: toParentId });
+      refresh.push(fromParentId, toParentId);
+      return;
+    }
+    case 'FolderTrashed': {
+      const { folderId, descendantFolderIds, fileIds } = event.data;
+      refresh.push(...parentOf(folderId), folderId, ...descendantFolderIds);
+      updateFolders([folderId], { trashed: true, trashed_at: at, trashed_with: null });
+      updateFolders(descendantFolderIds, { trashed: true, trashed_at: at, trashed_with: folderId });
+      updateFiles(fileIds, { trashed: true, trashed_with: folderId });
+      return;
+    }
+    case 'FolderRestored': {
+      const { folderId, parentId, descendantFolderIds, fileIds } = event.data;
+      const live = { trashed: false, trashed_at: null, trashed_with: null } as const;
+      refresh.push(...parentOf(folderId), parentId, folderId, ...descendantFolderIds);
+      updateFolders([folderId], { ...live, parent_id: parentId });
+      updateFolders(descendantFolderIds, live);
+      updateFiles(fileIds, { trashed: false, trashed_with: null });
+      return;
+    }
+    case 'FolderDeleted': {
+      const { folderId, descendantFolderIds, files: deleted } = event.data;
+      refresh.push(...parentOf(folderId));
+      deleteFiles(deleted.map((file) => file.fileId));
+      for (const id of [folderId, ...descendantFolderIds]) {
+        const row = folderRow(id);
+        if (row === null) continue;
+        folders.delete(row);
+        changes.add(folderChange(userId, id, true));
+      }
+      return;
+    }
+  }
 }
 
 /** Deeper than any real tree: stops the ancestor walk should the rows ever hold a cycle. */

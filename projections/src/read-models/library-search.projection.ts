@@ -1,8 +1,9 @@
 import type { FileKind, UserId } from '@teleplay/contracts';
 import { type QueryCreator, sql } from 'kysely';
-import type { Projection } from '../projection.ts';
+import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.ts';
 import { pageSize } from './pagination.ts';
-import { type Projected, positionType } from './read-model-support.ts';
+import { positionType } from './read-model-support.ts';
+import { TableRows } from './table-rows.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -31,7 +32,6 @@ export interface LibrarySearchTables {
   library_search: LibrarySearchTable;
 }
 
-type Db = QueryCreator<LibrarySearchTables>;
 type SearchRow = LibrarySearchTable;
 
 // ---------------------------------------------------------------------------------------------
@@ -89,169 +89,192 @@ export const librarySearchProjection: Projection<LibrarySearchTables> = {
       .execute();
   },
 
-  async apply(event, { db }) {
-    switch (event.type) {
-      case 'FileUploaded': {
-        const { fileId, folderId, name, kind, mimeType, size } = event.data;
-        return upsertItem(db, event, {
-          item_type: 'file',
-          id: fileId,
-          name,
-          kind,
-          mime_type: mimeType,
-          size,
-          parent_id: folderId,
-          parent_name: await folderName(db, event.userId, folderId),
-        });
-      }
-      case 'FolderCreated': {
-        const { folderId, parentId, name } = event.data;
-        return upsertItem(db, event, {
-          item_type: 'folder',
-          id: folderId,
-          name,
-          kind: null,
-          mime_type: null,
-          size: null,
-          parent_id: parentId,
-          parent_name: await folderName(db, event.userId, parentId),
-        });
-      }
-      case 'FileRenamed':
-        return updateItems(db, event, 'file', [event.data.fileId], { name: event.data.to });
-      case 'FolderRenamed': {
-        const { folderId, to } = event.data;
-        await updateItems(db, event, 'folder', [folderId], { name: to });
-        await db
-          .updateTable('library_search')
-          .set({ parent_name: to })
-          .where('user_id', '=', event.userId)
-          .where('parent_id', '=', folderId)
-          .execute();
-        return;
-      }
-      case 'FileMoved':
-        return moveItem(db, event, 'file', event.data.fileId, event.data.toFolderId);
-      case 'FolderMoved':
-        return moveItem(db, event, 'folder', event.data.folderId, event.data.toParentId);
-      case 'FileTrashed':
-        return updateItems(db, event, 'file', [event.data.fileId], { trashed: true });
-      case 'FileRestored':
-        return moveItem(db, event, 'file', event.data.fileId, event.data.folderId, { trashed: false });
-      case 'FolderTrashed':
-      case 'FolderRestored': {
-        const trashed = event.type === 'FolderTrashed';
-        const { folderId, descendantFolderIds, fileIds } = event.data;
-        if (event.type === 'FolderRestored')
-          await moveItem(db, event, 'folder', folderId, event.data.parentId, { trashed: false });
-        else await updateItems(db, event, 'folder', [folderId], { trashed });
-        await updateItems(db, event, 'folder', descendantFolderIds, { trashed });
-        await updateItems(db, event, 'file', fileIds, { trashed });
-        return;
-      }
-      case 'FileDeleted':
-        return deleteItems(db, event.userId, 'file', [event.data.fileId]);
-      case 'FolderDeleted': {
-        const { folderId, descendantFolderIds, files } = event.data;
-        await deleteItems(db, event.userId, 'folder', [folderId, ...descendantFolderIds]);
-        await deleteItems(
-          db,
-          event.userId,
-          'file',
-          files.map((file) => file.fileId),
-        );
-        return;
-      }
-    }
-  },
+  apply: (event, context) => projectSearch([event], context),
+  applyMany: projectSearch,
 };
 
-type LibraryEventOf = Projected<
-  | 'FileUploaded'
-  | 'FileRenamed'
-  | 'FileMoved'
-  | 'FileTrashed'
-  | 'FileRestored'
-  | 'FolderCreated'
-  | 'FolderRenamed'
-  | 'FolderMoved'
-  | 'FolderTrashed'
-  | 'FolderRestored'
->;
+type SearchRows = TableRows<SearchRow, 'user_id' | 'item_type' | 'id'>;
+type ItemKey = Pick<SearchRow, 'user_id' | 'item_type' | 'id'>;
 
-async function folderName(db: Db, userId: UserId, folderId: string | null): Promise<string | null> {
-  if (folderId === null) return null;
-  const row = await db
-    .selectFrom('library_search')
-    .select('name')
-    .where('user_id', '=', userId)
-    .where('item_type', '=', 'folder')
-    .where('id', '=', folderId)
-    .executeTakeFirst();
-  return row?.name ?? null;
+/**
+ * Loads the rows the events touch (the items, the folders whose names they show, and the content
+ * of renamed folders), folds the events over them in order, then writes the outcome.
+ */
+async function projectSearch(
+  events: readonly ProjectedEvent[],
+  context: ProjectionContext<LibrarySearchTables>,
+): Promise<void> {
+  const items: SearchRows = new TableRows('library_search', ['user_id', 'item_type', 'id']);
+  await items.load(context.db, events.flatMap(itemsReadBy));
+  const renamed = events.flatMap((event) =>
+    event.type === 'FolderRenamed' ? [{ userId: event.userId, folderId: event.data.folderId }] : [],
+  );
+  if (renamed.length > 0)
+    items.remember(
+      await context.db
+        .selectFrom('library_search')
+        .selectAll()
+        .where(
+          sql<boolean>`(user_id, parent_id) in (select * from unnest(${renamed.map((folder) => folder.userId)}::text[], ${renamed.map((folder) => folder.folderId)}::text[]))`,
+        )
+        .execute(),
+    );
+  for (const event of events) foldSearchEvent(items, event);
+  await items.save(context.db);
 }
 
-async function upsertItem(
-  db: Db,
-  event: LibraryEventOf,
-  item: Omit<SearchRow, 'user_id' | 'trashed' | 'last_position'>,
-): Promise<void> {
-  const update = { ...item, trashed: false, last_position: event.position };
-  await db
-    .insertInto('library_search')
-    .values({ user_id: event.userId, ...update })
-    .onConflict((conflict) =>
-      conflict
-        .columns(['user_id', 'item_type', 'id'])
-        .doUpdateSet(update)
-        .where('library_search.last_position', '<', event.position),
-    )
-    .execute();
+/** The items an event changes, and the folders whose names it reads. */
+function itemsReadBy(event: ProjectedEvent): ItemKey[] {
+  const item = (itemType: SearchItemType) => (id: string) => ({
+    user_id: event.userId,
+    item_type: itemType,
+    id,
+  });
+  const file = item('file');
+  const folder = item('folder');
+  const folders = (...ids: (string | null)[]) => ids.filter((id) => id !== null).map(folder);
+  switch (event.type) {
+    case 'FileUploaded':
+      return [file(event.data.fileId), ...folders(event.data.folderId)];
+    case 'FolderCreated':
+      return folders(event.data.folderId, event.data.parentId);
+    case 'FileRenamed':
+    case 'FileTrashed':
+    case 'FileDeleted':
+      return [file(event.data.fileId)];
+    case 'FolderRenamed':
+      return folders(event.data.folderId);
+    case 'FileMoved':
+      return [file(event.data.fileId), ...folders(event.data.toFolderId)];
+    case 'FileRestored':
+      return [file(event.data.fileId), ...folders(event.data.folderId)];
+    case 'FolderMoved':
+      return folders(event.data.folderId, event.data.toParentId);
+    case 'FolderTrashed':
+      return [
+        ...folders(event.data.folderId, ...event.data.descendantFolderIds),
+        ...event.data.fileIds.map(file),
+      ];
+    case 'FolderRestored':
+      return [
+        ...folders(event.data.folderId, event.data.parentId, ...event.data.descendantFolderIds),
+        ...event.data.fileIds.map(file),
+      ];
+    case 'FolderDeleted':
+      return [
+        ...folders(event.data.folderId, ...event.data.descendantFolderIds),
+        ...event.data.files.map((deleted) => file(deleted.fileId)),
+      ];
+    default:
+      return [];
+  }
 }
 
-async function moveItem(
-  db: Db,
-  event: LibraryEventOf,
-  type: SearchItemType,
-  id: string,
-  parentId: string | null,
-  extra: Partial<Pick<SearchRow, 'trashed'>> = {},
-): Promise<void> {
-  const parent_name = await folderName(db, event.userId, parentId);
-  await updateItems(db, event, type, [id], { ...extra, parent_id: parentId, parent_name });
-}
+type ItemFields = Omit<SearchRow, 'user_id' | 'trashed' | 'last_position'>;
 
-async function updateItems(
-  db: Db,
-  event: LibraryEventOf,
-  type: SearchItemType,
-  ids: readonly string[],
-  update: Partial<Pick<SearchRow, 'name' | 'trashed' | 'parent_id' | 'parent_name'>>,
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('library_search')
-    .set({ ...update, last_position: event.position })
-    .where('user_id', '=', event.userId)
-    .where('item_type', '=', type)
-    .where('id', 'in', ids)
-    .where('last_position', '<', event.position)
-    .execute();
-}
+/**
+ * Applies one event to the rows in memory. Item changes apply only to rows the event is newer than
+ * (`last_position`), so applying it again changes nothing; a renamed folder's new name is copied to
+ * the items it holds whatever their position (a replay then replays the later renames too).
+ */
+function foldSearchEvent(items: SearchRows, event: ProjectedEvent) {
+  const { userId } = event;
+  const folderName = (folderId: string | null) =>
+    folderId === null
+      ? null
+      : (items.get({ user_id: userId, item_type: 'folder', id: folderId })?.name ?? null);
+  const upsert = (fields: ItemFields) => {
+    const row = items.get({ user_id: userId, item_type: fields.item_type, id: fields.id });
+    if (row !== null && row.last_position >= event.position) return;
+    items.set({ user_id: userId, ...fields, trashed: false, last_position: event.position });
+  };
+  const update = (
+    itemType: SearchItemType,
+    ids: readonly string[],
+    fields: Partial<Pick<SearchRow, 'name' | 'trashed' | 'parent_id' | 'parent_name'>>,
+  ) => {
+    for (const id of ids) {
+      const row = items.get({ user_id: userId, item_type: itemType, id });
+      if (row === null || row.last_position >= event.position) continue;
+      items.set({ ...row, ...fields, last_position: event.position });
+    }
+  };
+  const move = (
+    itemType: SearchItemType,
+    id: string,
+    parentId: string | null,
+    extra: Partial<Pick<SearchRow, 'trashed'>> = {},
+  ) => update(itemType, [id], { ...extra, parent_id: parentId, parent_name: folderName(parentId) });
+  const remove = (itemType: SearchItemType, ids: readonly string[]) => {
+    for (const id of ids) items.delete({ user_id: userId, item_type: itemType, id });
+  };
 
-async function deleteItems(
-  db: Db,
-  userId: UserId,
-  type: SearchItemType,
-  ids: readonly string[],
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .deleteFrom('library_search')
-    .where('user_id', '=', userId)
-    .where('item_type', '=', type)
-    .where('id', 'in', ids)
-    .execute();
+  switch (event.type) {
+    case 'FileUploaded': {
+      const { fileId, folderId, name, kind, mimeType, size } = event.data;
+      return upsert({
+        item_type: 'file',
+        id: fileId,
+        name,
+        kind,
+        mime_type: mimeType,
+        size,
+        parent_id: folderId,
+        parent_name: folderName(folderId),
+      });
+    }
+    case 'FolderCreated': {
+      const { folderId, parentId, name } = event.data;
+      return upsert({
+        item_type: 'folder',
+        id: folderId,
+        name,
+        kind: null,
+        mime_type: null,
+        size: null,
+        parent_id: parentId,
+        parent_name: folderName(parentId),
+      });
+    }
+    case 'FileRenamed':
+      return update('file', [event.data.fileId], { name: event.data.to });
+    case 'FolderRenamed': {
+      const { folderId, to } = event.data;
+      update('folder', [folderId], { name: to });
+      const content = [...items.rows()].filter((row) => row.user_id === userId && row.parent_id === folderId);
+      for (const row of content) items.set({ ...row, parent_name: to });
+      return;
+    }
+    case 'FileMoved':
+      return move('file', event.data.fileId, event.data.toFolderId);
+    case 'FolderMoved':
+      return move('folder', event.data.folderId, event.data.toParentId);
+    case 'FileTrashed':
+      return update('file', [event.data.fileId], { trashed: true });
+    case 'FileRestored':
+      return move('file', event.data.fileId, event.data.folderId, { trashed: false });
+    case 'FolderTrashed':
+    case 'FolderRestored': {
+      const trashed = event.type === 'FolderTrashed';
+      const { folderId, descendantFolderIds, fileIds } = event.data;
+      if (event.type === 'FolderRestored') move('folder', folderId, event.data.parentId, { trashed: false });
+      else update('folder', [folderId], { trashed });
+      update('folder', descendantFolderIds, { trashed });
+      update('file', fileIds, { trashed });
+      return;
+    }
+    case 'FileDeleted':
+      return remove('file', [event.data.fileId]);
+    case 'FolderDeleted': {
+      const { folderId, descendantFolderIds, files } = event.data;
+      remove('folder', [folderId, ...descendantFolderIds]);
+      remove(
+        'file',
+        files.map((file) => file.fileId),
+      );
+      return;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,23 @@
 import type { DomainEventType } from '@teleplay/contracts';
 import { sql } from 'kysely';
-import type { ProjectedEvent } from '../projection.ts';
+import type { LiveChange, ProjectedEvent, ProjectionContext } from '../projection.ts';
 
 /** One event type of the catalogue as a projection receives it. */
 export type Projected<T extends DomainEventType> = Extract<ProjectedEvent, { type: T }>;
 
-/** When the event happened, as the actor's device or the bot saw it (millisecond precision). */
+const occurred = new WeakMap<ProjectedEvent, Date>();
+
+/**
+ * When the event happened, as the actor's device or the bot saw it (millisecond precision). Parsed
+ * once per event (a rebuild hands the same events to every read model); never mutate the result.
+ */
 export function occurredAt(event: ProjectedEvent): Date {
-  return new Date(event.metadata.occurredAt);
+  let at = occurred.get(event);
+  if (at === undefined) {
+    at = new Date(event.metadata.occurredAt);
+    occurred.set(event, at);
+  }
+  return at;
 }
 
 /**
@@ -41,4 +51,22 @@ export function thumbnailOf(row: {
 }): FileThumbnail | null {
   const { thumbnail_width: width, thumbnail_height: height, thumbnail_size: size } = row;
   return width === null || height === null || size === null ? null : { width, height, size };
+}
+
+/**
+ * The live changes of a batch, one per thing, the last one winning (and moving to the end): a
+ * client reloads the thing as it is now, so earlier changes of it in the same batch add nothing.
+ */
+export class LiveChangeLog {
+  readonly #changes = new Map<string, LiveChange>();
+
+  add(change: LiveChange): void {
+    const id = `${change.userId}\u0000${change.kind}\u0000${change.id}`;
+    this.#changes.delete(id);
+    this.#changes.set(id, change);
+  }
+
+  emitTo(context: Pick<ProjectionContext<unknown>, 'emit'>): void {
+    for (const change of this.#changes.values()) context.emit(change);
+  }
 }

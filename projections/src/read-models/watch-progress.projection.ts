@@ -1,7 +1,8 @@
 import type { UserId } from '@teleplay/contracts';
 import type { QueryCreator } from 'kysely';
-import type { LiveChange, Projection } from '../projection.ts';
-import { occurredAt, type Projected, positionType, toIso } from './read-model-support.ts';
+import type { LiveChange, ProjectedEvent, Projection, ProjectionContext } from '../projection.ts';
+import { LiveChangeLog, occurredAt, type Projected, positionType, toIso } from './read-model-support.ts';
+import { TableRows } from './table-rows.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -28,8 +29,6 @@ export interface WatchProgressTable {
 export interface WatchProgressTables {
   watch_progress: WatchProgressTable;
 }
-
-type Db = QueryCreator<WatchProgressTables>;
 
 // ---------------------------------------------------------------------------------------------
 // Projection
@@ -66,38 +65,83 @@ export const watchProgressProjection: Projection<WatchProgressTables> = {
       .execute();
   },
 
-  async apply(event, { db, emit }) {
-    const change = (fileId: string, removed = false): LiveChange =>
-      removed
-        ? { userId: event.userId, kind: 'progress', id: fileId, removed: true }
-        : { userId: event.userId, kind: 'progress', id: fileId };
-    switch (event.type) {
-      case 'PlaybackStarted':
-      case 'PlaybackProgressed':
-      case 'PlaybackStopped':
-      case 'PlaybackCompleted': {
-        if (await recordPlayback(db, event)) emit(change(event.data.fileId));
-        return;
-      }
-      case 'FileDeleted':
-        for (const fileId of await forget(db, event.userId, [event.data.fileId])) emit(change(fileId, true));
-        return;
-      case 'FolderDeleted': {
-        const fileIds = event.data.files.map((file) => file.fileId);
-        for (const fileId of await forget(db, event.userId, fileIds)) emit(change(fileId, true));
-        return;
-      }
-    }
-  },
+  apply: (event, context) => projectProgress([event], context),
+  applyMany: projectProgress,
 };
+
+type ProgressRow = WatchProgressTable;
+type ProgressRows = TableRows<ProgressRow, 'user_id' | 'file_id'>;
+
+/** Loads the rows the events touch, folds the events over them in order, writes the outcome. */
+async function projectProgress(
+  events: readonly ProjectedEvent[],
+  context: ProjectionContext<WatchProgressTables>,
+): Promise<void> {
+  const progress: ProgressRows = new TableRows('watch_progress', ['user_id', 'file_id']);
+  await progress.load(
+    context.db,
+    events.flatMap((event) => fileIdsOf(event).map((fileId) => ({ user_id: event.userId, file_id: fileId }))),
+  );
+  const changes = new LiveChangeLog();
+  for (const event of events) foldProgressEvent(progress, event, changes);
+  await progress.save(context.db);
+  changes.emitTo(context);
+}
+
+function fileIdsOf(event: ProjectedEvent): readonly string[] {
+  switch (event.type) {
+    case 'PlaybackStarted':
+    case 'PlaybackProgressed':
+    case 'PlaybackStopped':
+    case 'PlaybackCompleted':
+    case 'FileDeleted':
+      return [event.data.fileId];
+    case 'FolderDeleted':
+      return event.data.files.map((file) => file.fileId);
+    default:
+      return [];
+  }
+}
+
+function foldProgressEvent(progress: ProgressRows, event: ProjectedEvent, changes: LiveChangeLog) {
+  const change = (fileId: string, removed = false): LiveChange =>
+    removed
+      ? { userId: event.userId, kind: 'progress', id: fileId, removed: true }
+      : { userId: event.userId, kind: 'progress', id: fileId };
+  const forget = (fileIds: readonly string[]) => {
+    for (const fileId of fileIds) {
+      const row = progress.get({ user_id: event.userId, file_id: fileId });
+      if (row === null) continue;
+      progress.delete(row);
+      changes.add(change(fileId, true));
+    }
+  };
+  switch (event.type) {
+    case 'PlaybackStarted':
+    case 'PlaybackProgressed':
+    case 'PlaybackStopped':
+    case 'PlaybackCompleted':
+      if (recordPlayback(progress, event)) changes.add(change(event.data.fileId));
+      return;
+    case 'FileDeleted':
+      return forget([event.data.fileId]);
+    case 'FolderDeleted':
+      return forget(event.data.files.map((file) => file.fileId));
+  }
+}
 
 type PlaybackEventOf = Projected<
   'PlaybackStarted' | 'PlaybackProgressed' | 'PlaybackStopped' | 'PlaybackCompleted'
 >;
 
-/** Upserts the file's playback state; false when the event had been applied already. */
-async function recordPlayback(db: Db, event: PlaybackEventOf): Promise<boolean> {
+/**
+ * Records the file's playback state; false when the row has seen this event already (its
+ * `last_position` is not older), which keeps `play_count` exact when an event is applied again.
+ */
+function recordPlayback(progress: ProgressRows, event: PlaybackEventOf): boolean {
   const { data } = event;
+  const row = progress.get({ user_id: event.userId, file_id: data.fileId });
+  if (row !== null && row.last_position >= event.position) return false;
   const report =
     event.type === 'PlaybackCompleted'
       ? {
@@ -118,39 +162,17 @@ async function recordPlayback(db: Db, event: PlaybackEventOf): Promise<boolean> 
     last_played_at: occurredAt(event),
     last_position: event.position,
   };
-  const written = await db
-    .insertInto('watch_progress')
-    .values({
-      user_id: event.userId,
-      file_id: data.fileId,
-      played: false,
-      play_count: started ? 1 : 0,
-      ...common,
-    })
-    .onConflict((conflict) =>
-      conflict
-        .columns(['user_id', 'file_id'])
-        .doUpdateSet((eb) => ({
+  progress.set(
+    row === null
+      ? { user_id: event.userId, file_id: data.fileId, played: false, play_count: started ? 1 : 0, ...common }
+      : {
+          ...row,
           ...common,
           // Jellyfin: a new start counts a play and clears "played" until the end is reached again.
-          ...(started ? { played: false, play_count: eb('watch_progress.play_count', '+', 1) } : {}),
-        }))
-        .where('watch_progress.last_position', '<', event.position),
-    )
-    .returning('file_id')
-    .execute();
-  return written.length > 0;
-}
-
-async function forget(db: Db, userId: UserId, fileIds: readonly string[]): Promise<string[]> {
-  if (fileIds.length === 0) return [];
-  const rows = await db
-    .deleteFrom('watch_progress')
-    .where('user_id', '=', userId)
-    .where('file_id', 'in', fileIds)
-    .returning('file_id')
-    .execute();
-  return rows.map((row) => row.file_id);
+          ...(started ? { played: false, play_count: row.play_count + 1 } : {}),
+        },
+  );
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

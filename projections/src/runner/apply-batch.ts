@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@teleplay/eventstore';
 import type { Transaction } from 'kysely';
-import type { LiveChange, Projection } from '../projection.ts';
+import type { LiveChange, ProjectedEvent, Projection } from '../projection.ts';
 import { toProjectedEvent } from './projected-event.ts';
 
 /**
@@ -14,12 +14,21 @@ export async function applyBatch(
   events: readonly RecordedEvent[],
   changes: (LiveChange & { eventPosition: string })[] | null,
 ): Promise<void> {
-  const db = trx.withSchema(schema);
   // The subscription filters by type prefix; a projection sees exactly the types it declares.
-  const projected = events
-    .filter((event) => (projection.eventTypes as readonly string[]).includes(event.type))
-    .map(toProjectedEvent);
+  const handled = events.filter((event) => (projection.eventTypes as readonly string[]).includes(event.type));
+  await applyProjected(trx, projection, schema, handled.map(toProjectedEvent), changes);
+}
+
+/** `applyBatch` for events already validated, all of types the projection handles. */
+export async function applyProjected(
+  trx: Transaction<unknown>,
+  projection: Projection,
+  schema: string,
+  projected: readonly ProjectedEvent[],
+  changes: (LiveChange & { eventPosition: string })[] | null,
+): Promise<void> {
   if (projected.length === 0) return;
+  const db = trx.withSchema(schema);
   if (projection.applyMany && projected.length > 1) {
     await projection.applyMany(projected, {
       db,

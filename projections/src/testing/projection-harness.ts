@@ -9,11 +9,13 @@ export interface ProjectionHarness<DB> {
   db: Kysely<DB>;
   /** Applies each event to every projection that handles it, one transaction per event and projection. */
   apply(events: readonly ProjectedEvent[]): Promise<LiveChange[]>;
+  /** Applies the events as one batch to every projection (through `applyMany` where it has one). */
+  applyBatch(events: readonly ProjectedEvent[]): Promise<LiveChange[]>;
   /**
-   * From empty tables, applies the events three ways: each event twice in a row; the list once; the
-   * list again on top. Asserts that rows and query results are identical every time and that an
-   * event applied again emits no live change (idempotency); returns the query result and the live
-   * changes of the single pass.
+   * From empty tables, applies the events four ways: each event twice in a row; the list once; the
+   * list again on top; the list as one batch (as catch-up and rebuilds do). Asserts that rows and
+   * query results are identical every time and that an event applied again emits no live change
+   * (idempotency); returns the query result and the live changes of the single pass.
    */
   project<T>(
     events: readonly ProjectedEvent[],
@@ -52,6 +54,27 @@ export async function createProjectionHarness<DB>(
     return changes;
   }
 
+  async function applyBatch(events: readonly ProjectedEvent[]): Promise<LiveChange[]> {
+    const changes: LiveChange[] = [];
+    for (const projection of projections) {
+      const handled = events.filter((event) => projection.eventTypes.includes(event.type));
+      if (handled.length === 0) continue;
+      if (!projection.applyMany) {
+        changes.push(...(await apply(handled)));
+        continue;
+      }
+      const emitted: LiveChange[] = [];
+      await db.transaction().execute((trx) =>
+        projection.applyMany!(handled, {
+          db: trx.withSchema('public'),
+          emit: (change) => emitted.push(change),
+        }),
+      );
+      changes.push(...emitted);
+    }
+    return changes;
+  }
+
   async function rows(): Promise<Record<string, unknown[]>> {
     const snapshot: Record<string, unknown[]> = {};
     for (const table of tables) {
@@ -84,14 +107,20 @@ export async function createProjectionHarness<DB>(
     await apply(events);
     const replayed = { rows: await rows(), result: await query() };
 
+    await reset();
+    await applyBatch(events);
+    const batched = { rows: await rows(), result: await query() };
+
     expect(eachTwice).toEqual(once);
     expect(replayed).toEqual(once);
+    expect(batched).toEqual(once);
     return { result: once.result, changes };
   }
 
   return {
     db,
     apply,
+    applyBatch,
     project,
     rows,
     reset,
