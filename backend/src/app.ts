@@ -23,10 +23,13 @@ import { foldersRoutes } from './modules/library/folders.routes.ts';
 import { historyRoutes } from './modules/library/history.routes.ts';
 import { trashRoutes } from './modules/library/trash.routes.ts';
 import { mediaRoutes } from './modules/media/media.routes.ts';
+import { type StreamRoutesOptions, streamRoutes } from './modules/media/stream.routes.ts';
 import { playbackRoutes } from './modules/playback/playback.routes.ts';
+import { type PublicShareRoutesOptions, publicShareRoutes } from './modules/shares/public-share.routes.ts';
 import { sharesRoutes } from './modules/shares/shares.routes.ts';
 import { tvRoutes } from './modules/tv/tv.routes.ts';
 import { errorsPlugin, toErrorReply } from './plugins/errors.plugin.ts';
+import { type MetricsPluginOptions, metricsPlugin } from './plugins/metrics.plugin.ts';
 import { type SecurityOptions, securityPlugin } from './plugins/security.plugin.ts';
 import { webAppPlugin } from './plugins/web-app.plugin.ts';
 import { type RealtimeRoutesOptions, realtimeRoutes } from './realtime/realtime.routes.ts';
@@ -55,6 +58,10 @@ export interface AppOptions {
   realtime?: RealtimeRoutesOptions;
   /** The in-process sandbox Telegram DC: its control API is served under `/sandbox/api` (sandbox mode only). */
   sandbox?: Sandbox | null;
+  /** Signed media URLs and public share links (served by the stream engine). */
+  media?: { stream: StreamRoutesOptions; share: PublicShareRoutesOptions };
+  /** `GET /metrics` in the Prometheus format. */
+  metrics?: MetricsPluginOptions;
   /** The web app's static build, served on the same port; absent: API only. */
   webRoot?: string;
   /** Largest request body in bytes. Default 64 KiB: the API takes small JSON documents only. */
@@ -101,6 +108,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await app.register(routes, { context });
   }
   if (options.realtime) await app.register(realtimeRoutes, options.realtime);
+  if (options.media) {
+    await app.register(streamRoutes, options.media.stream);
+    await app.register(publicShareRoutes, options.media.share);
+  }
+  if (options.metrics) await app.register(metricsPlugin, options.metrics);
   if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   const { sandbox } = options;
   if (sandbox) {

@@ -54,6 +54,7 @@ export async function startRuntime(
   infrastructure: Infrastructure,
   sandbox: Sandbox | null,
   log: Logger,
+  metrics: Registry = new Registry(),
 ): Promise<Runtime> {
   const { pool, eventStore: store } = infrastructure;
   const stops: (() => Promise<void>)[] = [];
@@ -107,7 +108,6 @@ export async function startRuntime(
     await bot.start();
     stops.push(() => bot.stop());
 
-    const metrics = new Registry();
     const engine = new StreamEngine(gateway.fileParts, {}, createStreamMetrics(metrics));
 
     const feed = createChangeFeed(pool);

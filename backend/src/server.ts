@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getFile, getShareLink } from '@teleplay/projections';
 import { type Sandbox, startSandbox } from '@teleplay/sandbox';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Infrastructure, startInfrastructure } from './infrastructure.ts';
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     ? null
     : await startSandbox({ seed: SANDBOX_SEED, dataDir: join(config.dataDir, 'sandbox') });
 
+  const metrics = new Registry();
   let infrastructure: Infrastructure | undefined;
   let runtime: Runtime | undefined;
   let startupProblem = 'starting: PostgreSQL, the event store and the read models are not up yet';
@@ -66,6 +69,19 @@ async function main(): Promise<void> {
       },
     },
     sandbox,
+    media: {
+      stream: {
+        engine: lateBound(() => started().engine),
+        loadFile: (userId, fileId) => getFile(started().services.readModels, userId, fileId),
+        verifyMediaToken: (token, expected) => started().auth.verifyMediaToken(token, expected),
+      },
+      share: {
+        engine: lateBound(() => started().engine),
+        loadFile: (userId, fileId) => getFile(started().services.readModels, userId, fileId),
+        loadShare: (shareId) => getShareLink(started().services.readModels, shareId, new Date()),
+      },
+    },
+    metrics: { registry: metrics },
     webRoot: existsSync(WEB_BUILD) ? WEB_BUILD : undefined,
   });
   if (!existsSync(WEB_BUILD))
@@ -84,7 +100,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   try {
     infrastructure = await startInfrastructure(config, logger);
-    runtime = await startRuntime(config, infrastructure, sandbox, logger);
+    runtime = await startRuntime(config, infrastructure, sandbox, logger, metrics);
   } catch (error) {
     startupProblem = `failed to start: ${(error as Error).message}`;
     logger.fatal({ err: error }, 'the backend failed to start');
