@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['./postgres/src/testing/global-setup.ts'],
-    include: ['{contracts,postgres,eventstore,projections,backend,api-client,sandbox,bench}/src/**/*.test.ts'],
+    include: [
+      '{contracts,postgres,eventstore,projections,backend,api-client,sandbox,bench}/src/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
