@@ -308,6 +308,13 @@ export class PartScheduler {
   #markHeadOfLine(job: Job): void {
     if (job.headOfLine) return;
     job.headOfLine = true;
+    // A stream waits on it now: it goes before parts that streams only prefetch.
+    const index = this.#normal.indexOf(job);
+    if (index >= 0) {
+      this.#normal.splice(index, 1);
+      this.#urgent.push(job);
+      this.#pump();
+    }
     this.#armHedge(job);
   }
 

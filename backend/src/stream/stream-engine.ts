@@ -75,7 +75,9 @@ export class FileByteStream implements AsyncIterableIterator<Uint8Array, undefin
   readonly #windowBytes: number;
   readonly #metrics: StreamMetrics | undefined;
   readonly #signal: AbortSignal | undefined;
-  readonly #closing = Promise.withResolvers<typeof CLOSED>();
+  /** Settles the pull waiting now, if any, when the stream closes. One per pull: a race against a
+   * promise that outlives it would keep every chunk the race ever returned alive until it settles. */
+  #closing: PromiseWithResolvers<typeof CLOSED> | undefined;
   readonly #openedAt = performance.now();
   /** Leases of parts `#nextYield` … `#nextIssue - 1`, in order. */
   readonly #leases: BlockLease[] = [];
@@ -137,10 +139,13 @@ export class FileByteStream implements AsyncIterableIterator<Uint8Array, undefin
     lease.markHeadOfLine();
     let bytes: Uint8Array | typeof CLOSED;
     try {
+      this.#closing = Promise.withResolvers<typeof CLOSED>();
       bytes = await Promise.race([lease.bytes, this.#closing.promise]);
     } catch (error) {
       this.#close();
       throw error;
+    } finally {
+      this.#closing = undefined;
     }
     if (bytes === CLOSED || this.#closed) return this.#takeFailure();
     const chunk = bytes.subarray(part.skip, part.skip + part.take);
@@ -179,7 +184,7 @@ export class FileByteStream implements AsyncIterableIterator<Uint8Array, undefin
     for (const lease of this.#leases.splice(0)) lease.release();
     this.#leasedBytes = 0;
     this.#signal?.removeEventListener('abort', this.#abort);
-    this.#closing.resolve(CLOSED);
+    this.#closing?.resolve(CLOSED);
     this.#metrics?.activeStreams.dec();
   }
 }

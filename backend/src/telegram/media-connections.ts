@@ -31,8 +31,10 @@ interface Link {
   readonly sender: MTProtoSender;
   /** Resolves once connected (and authorised, for another DC); rejects if that failed. */
   readonly ready: Promise<void>;
-  /** Rejects every request still waiting on this link when it is closed. */
-  readonly lost: PromiseWithResolvers<never>;
+  /** Rejects the requests still waiting on this link when it is closed (one deferred per request: a
+   * race against one long-lived promise would keep every answer alive until the link closes). */
+  readonly waiting: Set<(error: Error) => void>;
+  lostBecause: Error | undefined;
   inFlight: number;
   idleTimer: NodeJS.Timeout | undefined;
   /** Connected once; after that, teleproto reconnects it on its own until it gives up. */
@@ -66,8 +68,11 @@ export class MediaConnections {
     link.inFlight++;
     clearTimeout(link.idleTimer);
     try {
-      await untilAborted(Promise.race([link.ready, link.lost.promise]), signal);
-      return (await untilAborted(Promise.race([link.sender.send(request), link.lost.promise]), signal)) as R;
+      await untilAborted(this.#unlessLost(link, link.ready), signal);
+      return (await untilAborted(
+        this.#unlessLost(link, Promise.resolve(link.sender.send(request))),
+        signal,
+      )) as R;
     } catch (error) {
       if (error instanceof errors.RPCError && error.errorMessage === 'AUTH_KEY_UNREGISTERED')
         this.#forgetDc(dcId);
@@ -75,6 +80,18 @@ export class MediaConnections {
     } finally {
       link.inFlight--;
       if (link.inFlight === 0 && !link.closed) this.#armIdleClose(link);
+    }
+  }
+
+  /** `promise`, unless the link closes first. */
+  async #unlessLost<T>(link: Link, promise: Promise<T>): Promise<T> {
+    if (link.lostBecause) throw link.lostBecause;
+    const lost = Promise.withResolvers<never>();
+    link.waiting.add(lost.reject);
+    try {
+      return await Promise.race([promise, lost.promise]);
+    } finally {
+      link.waiting.delete(lost.reject);
     }
   }
 
@@ -132,7 +149,8 @@ export class MediaConnections {
       dcId,
       sender,
       ready: this.#connect(sender, dcId, home),
-      lost: Promise.withResolvers<never>(),
+      waiting: new Set(),
+      lostBecause: undefined,
       inFlight: 0,
       idleTimer: undefined,
       connected: false,
@@ -149,7 +167,6 @@ export class MediaConnections {
       this.#options.reportError(error, `download connection to DC ${dcId} failed`);
       void this.#closeLink(link);
     });
-    link.lost.promise.catch(() => {});
     return link;
   }
 
@@ -235,7 +252,8 @@ export class MediaConnections {
     if (link.closed) return;
     link.closed = true;
     clearTimeout(link.idleTimer);
-    link.lost.reject(new MediaConnectionLostError(`the download connection to DC ${link.dcId} closed`));
+    link.lostBecause = new MediaConnectionLostError(`the download connection to DC ${link.dcId} closed`);
+    for (const reject of link.waiting) reject(link.lostBecause);
     await link.sender.disconnect().catch(() => {});
   }
 }
