@@ -37,7 +37,8 @@ export const StreamEngineOptions = z
     maxAttemptsPerPart: z.number().int().positive().default(5),
     hedgeLatencyFactor: z.number().positive().default(2),
     hedgeMinDelayMs: z.number().int().min(0).default(250),
-    hedgeMaxDelayMs: z.number().int().min(0).default(2_000),
+    // Well under the 2 s a player may wait without data (and ExoPlayer's 8 s read timeout).
+    hedgeMaxDelayMs: z.number().int().min(0).default(1_000),
     latencySamples: z.number().int().positive().default(64),
     botUnavailableMs: z
       .number()
