@@ -9,7 +9,7 @@ export npm_config_loglevel := error
 
 WORKSPACE_MANIFESTS := $(wildcard */package.json)
 
-.PHONY: help install run test check lint typecheck unit sandbox bench clean
+.PHONY: help install run test check lint typecheck unit sandbox bench clean web
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,14 +20,26 @@ node_modules/.installed: package.json package-lock.json $(WORKSPACE_MANIFESTS)
 
 install: node_modules/.installed ## Install dependencies (Node 24 and npm packages)
 
-run: install ## Start a complete instance on embedded defaults (http://127.0.0.1:8080)
+WEB_SOURCES := $(shell find web/src web/static -type f 2>/dev/null) web/vite.config.ts web/package.json
+
+web/build/index.html: node_modules/.installed $(WEB_SOURCES)
+	npm run build -w @teleplay/web
+
+web: web/build/index.html ## Build the web app (served by the backend)
+
+run: install web ## Start a complete instance on embedded defaults (http://127.0.0.1:8080)
 	npm start
 
 test: install ## Lint, typecheck, check the committed OpenAPI document, run every test
 	npm run lint
 	npm run typecheck
 	npm run openapi:check
+	npm run check -w @teleplay/web
 	npm test
+	npm test -w @teleplay/web
+	npm run build -w @teleplay/web
+	bash scripts/ensure-chromium.sh
+	npm run e2e
 
 unit: install ## Run the tests without the lint and typecheck
 	npm test

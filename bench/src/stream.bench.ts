@@ -190,12 +190,12 @@ function runViewers(): void {
 function memorySessions(): TelegramSessionStore {
   const records = new Map<
     string,
-    { session: string; dcKeys: Map<number, Buffer>; updateState?: UpdateState }
+    { session: string; dcKeys: Map<number, Buffer>; updateState: UpdateState | undefined }
   >();
   return {
     async load(key) {
       const record = records.get(key);
-      return record && { ...record, dcKeys: new Map(record.dcKeys), updateState: record.updateState };
+      return record && { ...record, dcKeys: new Map(record.dcKeys) };
     },
     async saveSession(key, _botId, session) {
       const record = records.get(key);
@@ -360,7 +360,7 @@ async function runBench(settings: {
     let cpuBytes = 0;
 
     // Memory with many viewers at once, each on its own part of the file, reading as fast as it can.
-    // Measured against the process before it streamed anything (the block cache is empty then).
+    // Measured against the process before it streamed anything (its block cache all but empty then).
     await sleep(500);
     const baselineRss = process.memoryUsage().rss;
     let peakRss = baselineRss;
@@ -409,7 +409,10 @@ async function runBench(settings: {
       });
       cpuUsed += cpuSeconds(process.cpuUsage(cpu));
       cpuBytes += result.bytes;
-      if (result.bytes !== length) throw new Error(`a throughput run got ${result.bytes} of ${length} bytes`);
+      if (result.bytes !== length)
+        throw new Error(
+          `a throughput run got ${result.bytes} of ${length} bytes (${result.error ?? result.status})`,
+        );
       throughput.push({ bots, mib_s: round(result.sustainedMiBs), ideal_mib_s: ideal });
       log(`one stream over ${bots} bot(s): ${round(result.sustainedMiBs)} MiB/s (ideal ${ideal})`);
       await sleep(500);
