@@ -1,28 +1,13 @@
-import type { DeviceKind, EventSource } from '@teleplay/contracts';
+import {
+  type DeviceKind,
+  type EventSource,
+  HistoryEventType as HistoryEventTypeSchema,
+} from '@teleplay/contracts';
 import type { ProjectedEvent } from '../projection.ts';
 import type { Projected } from './read-model-support.ts';
 
-/** The event types the audit timeline records. */
-export const HISTORY_EVENT_TYPES = [
-  'FileUploaded',
-  'FileRenamed',
-  'FileMoved',
-  'FileTrashed',
-  'FileRestored',
-  'FileDeleted',
-  'FolderCreated',
-  'FolderRenamed',
-  'FolderMoved',
-  'FolderTrashed',
-  'FolderRestored',
-  'FolderDeleted',
-  'PlaybackCompleted',
-  'UserRegistered',
-  'DeviceSignedIn',
-  'DeviceSignedOut',
-  'ShareLinkCreated',
-  'ShareLinkRevoked',
-] as const;
+/** The event types the audit timeline records: the API's contract for its `type` filter. */
+export const HISTORY_EVENT_TYPES = HistoryEventTypeSchema.options;
 export type HistoryEventType = (typeof HISTORY_EVENT_TYPES)[number];
 export type HistoryEvent = Projected<HistoryEventType>;
 
