@@ -11,6 +11,10 @@ COPY backend/package.json backend/
 COPY sandbox/package.json sandbox/
 COPY bench/package.json bench/
 RUN npm ci --omit=dev --no-audit --no-fund
+# MTProto decryption with AES-NI (ADR 0006): compiled here, only the addon reaches the image.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
+COPY backend/native backend/native
+RUN node backend/native/build-aes-ige.ts
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/data
@@ -22,6 +26,7 @@ COPY postgres postgres
 COPY eventstore eventstore
 COPY projections projections
 COPY backend backend
+COPY --from=deps /app/backend/native/build backend/native/build
 COPY sandbox sandbox
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -18,7 +18,12 @@ node_modules/.installed: package.json package-lock.json $(WORKSPACE_MANIFESTS)
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: node_modules/.installed ## Install dependencies (Node 24 and npm packages)
+# MTProto's AES-IGE with AES-NI (ADR 0006); where it cannot be built the script says so and the
+# gateway falls back to a slower addon.
+backend/native/build/aes-ige.node: backend/native/aes-ige.c backend/native/build-aes-ige.ts
+	node backend/native/build-aes-ige.ts
+
+install: node_modules/.installed backend/native/build/aes-ige.node ## Install dependencies (Node 24, npm packages, the AES-NI addon)
 
 WEB_SOURCES := $(shell find web/src web/static -type f 2>/dev/null) web/vite.config.ts web/package.json
 

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { tuneGarbageCollectionForStreaming } from './gc-tuning.ts';
 import { type Infrastructure, startInfrastructure } from './infrastructure.ts';
 import { lateBound } from './late-bound.ts';
 import { type Runtime, startRuntime } from './runtime.ts';
@@ -19,6 +20,7 @@ const SANDBOX_SEED = 'teleplay';
 const WEB_BUILD = fileURLToPath(new URL('../../web/build', import.meta.url));
 
 async function main(): Promise<void> {
+  tuneGarbageCollectionForStreaming();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

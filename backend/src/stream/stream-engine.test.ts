@@ -356,7 +356,11 @@ describe('StreamEngine', () => {
     });
 
     it('limits each bot to its adaptive concurrency under FLOOD_WAIT pressure', async () => {
-      const { source, engine } = setup(['a'], { windowBytes: 32 * MIB, maxConcurrency: 16 });
+      const { source, engine } = setup(['a'], {
+        windowBytes: 32 * MIB,
+        windowBytesPerBot: 32 * MIB,
+        maxConcurrency: 16,
+      });
       source.setBehaviour('a', { latencyMs: 2, floodWaitAbove: 6, floodWaitSeconds: 0.01 });
       const location = source.addFile(fakeLocation(48 * MIB, 1));
       expect(sha256([await readAll(engine.open(location))])).toBe(

@@ -18,12 +18,25 @@ export const StreamEngineOptions = z
       .max(MIB)
       .multipleOf(1024)
       .default(128 * 1024),
-    /** Bytes a stream may have requested ahead of its reader: its memory when the reader stalls. */
+    /**
+     * Most bytes a stream may have requested ahead of its reader: its memory when the reader stalls
+     * (streaming.md §5: at most 16 MiB per stream).
+     */
     windowBytes: z
       .number()
       .int()
       .positive()
-      .default(8 * MIB),
+      .default(16 * MIB),
+    /**
+     * Read-ahead per bot in the pool, up to `windowBytes`: a block crossing each bot's connection and
+     * one queued behind it, so that no connection waits a round trip between blocks. A stream gets at
+     * least {@link BASE_WINDOW_BYTES}.
+     */
+    windowBytesPerBot: z
+      .number()
+      .int()
+      .positive()
+      .default(2 * MIB),
     /** Global budget for parts in flight, held by streams and cached; see {@link BlockCache}. */
     memoryBudgetBytes: z
       .number()
@@ -59,6 +72,9 @@ export interface OpenStreamOptions {
   /** Aborting closes the stream at once and cancels its requests; a pending `next()` rejects. */
   readonly signal?: AbortSignal;
 }
+
+/** Read-ahead of a stream over few bots: room to ride out one slow part (the engine's first window). */
+export const BASE_WINDOW_BYTES = 8 * MIB;
 
 const CLOSED = Symbol('closed');
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -199,13 +215,21 @@ export class StreamEngine {
   readonly #metrics: StreamMetrics | undefined;
   readonly #cache: BlockCache;
   readonly #scheduler: PartScheduler;
+  readonly #source: FilePartSource;
 
   constructor(source: FilePartSource, options: StreamEngineOptionsInput = {}, metrics?: StreamMetrics) {
     this.options = StreamEngineOptions.parse(options);
+    this.#source = source;
     this.#metrics = metrics;
     this.#cache = new BlockCache(this.options.memoryBudgetBytes, metrics);
     const pool = new BotPool(this.options, metrics);
     this.#scheduler = new PartScheduler(source, pool, this.options, metrics);
+  }
+
+  /** How far a stream reads ahead over the bots there are now. */
+  get windowBytes(): number {
+    const { windowBytes, windowBytesPerBot } = this.options;
+    return Math.min(windowBytes, Math.max(BASE_WINDOW_BYTES, windowBytesPerBot * this.#source.bots.length));
   }
 
   /** Bytes currently in flight, held by streams or cached. */
@@ -239,7 +263,7 @@ export class StreamEngine {
           ),
         part.whole,
       );
-    return new FileByteStream(parts, lease, this.options.windowBytes, this.#metrics, options.signal);
+    return new FileByteStream(parts, lease, this.windowBytes, this.#metrics, options.signal);
   }
 }
 

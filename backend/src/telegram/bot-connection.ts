@@ -9,6 +9,7 @@ import { Logger, sessions, TelegramClient } from 'teleproto';
 import { LogLevel } from 'teleproto/extensions/Logger.js';
 import { KeepAlive } from './keep-alive.ts';
 import { MediaConnections } from './media-connections.ts';
+import { framedTransportParams } from './mtproto-transport.ts';
 import { type BotProfile, TelegramGatewayError } from './telegram.gateway.ts';
 import { sessionKeyOf, type TelegramSessionStore, type UpdateState } from './telegram-session.store.ts';
 
@@ -158,7 +159,7 @@ async function login(
     ? customDcSession(customDcs, savedSession)
     : new sessions.StringSession(savedSession ?? '');
   const client = new TelegramClient(session, options.apiId, options.apiHash, {
-    ...(customDcs ? customDcClientParams(customDcs) : {}),
+    ...framedTransportParams(customDcs ? customDcClientParams(customDcs).connection : undefined),
     baseLogger: new QuietTeleprotoLogger(options.log),
     connectionRetries: options.connectionRetries,
     // FLOOD_WAIT must reach the gateway: the stream engine moves the part to another bot at once.

@@ -1,7 +1,7 @@
 // The Telegram gateway (ARCHITECTURE.md §6): the port the bot and the backend use, its teleproto
 // adapter with persisted sessions and gap-free updates, and getFile for the stream engine.
 
-export { type FastIgeStatus, installFastIge } from './fast-ige.ts';
+export { installNativeMtprotoCrypto, type MtprotoCryptoStatus } from './mtproto-crypto.ts';
 export {
   type SandboxTelegramSettings,
   sandboxTelegramSettings,

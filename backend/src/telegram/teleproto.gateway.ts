@@ -8,7 +8,7 @@ import { HTMLParser } from 'teleproto/extensions/html.js';
 import { UpdateConnectionState } from 'teleproto/network/index.js';
 import { untilAborted } from './abortable.ts';
 import { BotConnection, type BotConnectionOptions } from './bot-connection.ts';
-import { installFastIge } from './fast-ige.ts';
+import { installNativeMtprotoCrypto } from './mtproto-crypto.ts';
 import {
   type BotProfile,
   type BotUpdate,
@@ -108,8 +108,12 @@ export class TeleprotoGateway implements TelegramGateway {
       throw new TelegramGatewayError(`the gateway cannot start: it is ${this.#state}`);
     this.#state = 'starting';
     this.#handler = handler;
-    const ige = installFastIge();
-    if (ige.installed) this.#log.debug('native AES-IGE installed for MTProto');
+    const ige = installNativeMtprotoCrypto();
+    if (ige.installed)
+      this.#log[ige.implementation === 'aes-ni' ? 'debug' : 'warn'](
+        { implementation: ige.implementation, note: ige.note },
+        'native AES-IGE installed for MTProto',
+      );
     else this.#log.warn(`MTProto decryption stays slow (a few MB/s per core): ${ige.reason}`);
     const sequencer = new UpdateSequencer(
       {

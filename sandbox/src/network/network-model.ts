@@ -6,7 +6,7 @@ export interface NetworkSettings {
   rttMs: number;
   /** Extra delay drawn uniformly from [0, jitterMs] per call. */
   jitterMs: number;
-  /** Bandwidth of one connection, shared by the answers in flight on it; Infinity for unlimited. */
+  /** Bandwidth of one connection, its answers crossing it one after the other; Infinity for unlimited. */
   connectionBytesPerSecond: number;
   /** Optional cap per account (bot) across all its connections; Infinity for none. */
   accountBytesPerSecond: number;
@@ -21,12 +21,15 @@ export const UNLIMITED_NETWORK: NetworkSettings = {
 
 /**
  * When an answer reaches the client: after the round trip (plus jitter), then after its bytes went
- * through the connection's bandwidth, shared fairly with the other answers in flight on it, and
- * through the account's cap if one is set.
+ * through the connection's bandwidth and the account's cap if one is set. One connection is one TCP
+ * stream: its answers cross it in order, each after the one before (a 1 MiB answer is one write on the
+ * server's socket), while the account's cap is shared fairly by its connections.
  */
 export class NetworkModel {
   #settings: NetworkSettings;
   readonly #scheduler: BandwidthScheduler;
+  /** Per connection, the answer last queued to cross it. */
+  readonly #lastOnConnection = new Map<number, Promise<void>>();
 
   constructor(settings: NetworkSettings) {
     this.#settings = { ...settings };
@@ -53,6 +56,14 @@ export class NetworkModel {
     if (delay > 0) await sleep(delay);
     const resources = [`connection:${connectionId}`];
     if (accountId !== undefined) resources.push(`account:${accountId}`);
-    await this.#scheduler.transfer(bytes, resources);
+    const previous = this.#lastOnConnection.get(connectionId);
+    const crossing = (previous ?? Promise.resolve()).then(() => this.#scheduler.transfer(bytes, resources));
+    const settled = crossing.catch(() => {});
+    this.#lastOnConnection.set(connectionId, settled);
+    try {
+      await crossing;
+    } finally {
+      if (this.#lastOnConnection.get(connectionId) === settled) this.#lastOnConnection.delete(connectionId);
+    }
   }
 }

@@ -243,17 +243,24 @@ describe('upload.getFile against the sandbox, with the real teleproto client', (
     expect(thumb.bytes.equals(thumbnail)).toBe(true);
   });
 
-  it('delivers answers at the modelled pace: round trip, then bandwidth shared on the connection', async () => {
+  it('delivers answers at the modelled pace: round trip, then one after the other through the connection', async () => {
     const document = await documentOf(main, bigPost);
     const mainId = fixture.sandbox.state().mainBot.id;
     fixture.sandbox.resetCounters();
     fixture.sandbox.updateNetwork({ rttMs: 200, connectionBytesPerSecond: MIB });
     const started = Date.now();
+    const arrivals: number[] = [];
     await Promise.all(
-      [0, 1, 2, 3].map((part) => main.invoke(getFile(document, part * 256 * 1024, 256 * 1024))),
+      [0, 1, 2, 3].map(async (part) => {
+        await main.invoke(getFile(document, part * 256 * 1024, 256 * 1024));
+        arrivals[part] = Date.now() - started;
+      }),
     );
-    // 200 ms, then 1 MiB through a 1 MiB/s connection: at least 1.2 s, whatever the client's speed.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
+    // 200 ms, then 256 KiB at 1 MiB/s per answer, in order: the first after about 450 ms, the last
+    // after 1.2 s (all four at once would have shared the bandwidth and arrived together).
+    expect(arrivals[0]).toBeLessThan(800);
+    expect(arrivals[3]).toBeGreaterThanOrEqual(1200);
+    expect(arrivals).toEqual([...arrivals].sort((a, b) => a - b));
     const counters = fixture.sandbox.counters().bots.find((bot) => bot.botId === mainId)!;
     expect(counters.getFile).toMatchObject({ calls: 4, bytes: MIB, inFlight: 0, maxInFlight: 4 });
   });

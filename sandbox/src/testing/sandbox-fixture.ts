@@ -53,3 +53,6 @@ export function nextNewMessage(
     client.addEventHandler(handler, event);
   });
 }
+
+/** The DC side of MTProto 2.0 message encryption, for tests of a client's decryption. */
+export { encryptServerMessage, type PlainMessage } from '../mtproto/message-crypto.ts';
