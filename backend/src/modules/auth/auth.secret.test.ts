@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrCreateAuthSecret } from './auth.secret.ts';
 
@@ -23,10 +23,11 @@ describe('loadOrCreateAuthSecret', () => {
     expect(await loadOrCreateAuthSecret(file)).toBe(created);
   });
 
-  it('gives every racing caller the same secret', async () => {
+  it('gives every racing caller the same secret and leaves no draft behind', async () => {
     const file = join(newDirectory(), 'auth-secret');
-    const secrets = await Promise.all([1, 2, 3].map(() => loadOrCreateAuthSecret(file)));
+    const secrets = await Promise.all(Array.from({ length: 20 }, () => loadOrCreateAuthSecret(file)));
     expect(new Set(secrets).size).toBe(1);
+    expect(readdirSync(dirname(file))).toEqual(['auth-secret']);
   });
 
   it('refuses a file that holds no usable secret', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MIN_AUTH_SECRET_LENGTH } from './auth.tokens.ts';
 
@@ -15,11 +15,16 @@ export async function loadOrCreateAuthSecret(file: string): Promise<string> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await mkdir(dirname(file), { recursive: true });
+  // Written in full under a private name, then linked into place: a racing process either wins the link
+  // or finds the winner's complete file, never an empty one that is still being written.
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
   try {
-    // `wx`: when two processes race, one writes and both read the winner's secret.
-    await writeFile(file, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    await writeFile(draft, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    await link(draft, file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await rm(draft, { force: true });
   }
   return readSecret(file);
 }
