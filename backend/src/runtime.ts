@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createKysely } from '@teleplay/postgres';
+import { createKysely, createPool } from '@teleplay/postgres';
 import { getDevice, getFile, getFolder, getShareLink, type ReadModelTables } from '@teleplay/projections';
 import type { Sandbox } from '@teleplay/sandbox';
 import type { Logger } from 'pino';
@@ -17,7 +17,12 @@ import { loadOrCreateAuthSecret } from './modules/auth/auth.secret.ts';
 import { type AuthService, createAuthService } from './modules/auth/auth.service.ts';
 import { toDeviceDto } from './modules/devices/devices.routes.ts';
 import { readWatchProgress } from './modules/playback/playback.read.ts';
-import { type ReadModelsRuntime, startReadModels } from './projections/read-models.runtime.ts';
+import { createShareIds } from './modules/shares/share-ids.ts';
+import {
+  READ_MODELS_POOL_SIZE,
+  type ReadModelsRuntime,
+  startReadModels,
+} from './projections/read-models.runtime.ts';
 import { createChangeFeed, schedulePruning } from './realtime/change-feed.ts';
 import { createChangeLoader } from './realtime/change-loader.ts';
 import { migrateRealtime } from './realtime/realtime.migrations.ts';
@@ -68,7 +73,14 @@ export async function startRuntime(
     await migrateBot(createKysely(pool));
     await migrateRealtime(pool);
 
-    const readModels = await startReadModels(pool, store, log);
+    // Each projector holds its lock's connection and writes in transactions of its own: a pool apart,
+    // so catching up can never take the connections the API and the bot answer with.
+    const projectorPool = createPool(infrastructure.databaseUrl, {
+      max: READ_MODELS_POOL_SIZE,
+      applicationName: 'teleplay-projectors',
+    });
+    stops.push(() => projectorPool.end());
+    const readModels = await startReadModels(projectorPool, store, log);
     stops.push(() => readModels.stop());
     const readModelsDb = createKysely<ReadModelTables>(pool);
     const allReadModels = readModels.projectors.map((projector) => projector.name);
@@ -150,7 +162,7 @@ export async function startRuntime(
       clock,
       ids: randomIds,
       publicUrl: config.publicUrl,
-      shareLinkSecret: secret,
+      shareIds: createShareIds(secret),
     };
     return { services, auth, hub, engine, metrics, gateway, readModels, stop };
   } catch (error) {

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       share: {
         engine: lateBound(() => started().engine),
         loadFile: (userId, fileId) => getFile(started().services.readModels, userId, fileId),
+        shareIds: { verify: (shareId) => started().services.shareIds.verify(shareId) },
         loadShare: (shareId) => getShareLink(started().services.readModels, shareId, new Date()),
       },
     },

@@ -328,6 +328,7 @@ async function runBench(settings: {
         name: 'film.mkv',
         mimeType: 'video/x-matroska',
         size,
+        thumbnail: null,
         telegram: {
           channelId: String(state.storageChannel.id),
           messageId: post.messageId,

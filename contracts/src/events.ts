@@ -50,6 +50,20 @@ export const Thumbnail = z.object({
   size: z.number().int().nonnegative(),
 });
 
+/**
+ * The preview the library records and serves for a file: the largest by area (the first of equals). The
+ * bot and the Telegram gateway both choose by this rule, so the served bytes match the recorded size.
+ */
+export function largestThumbnail<T extends { readonly width: number; readonly height: number }>(
+  sizes: Iterable<T>,
+): T | undefined {
+  let largest: T | undefined;
+  for (const size of sizes) {
+    if (!largest || size.width * size.height > largest.width * largest.height) largest = size;
+  }
+  return largest;
+}
+
 export const FileUploaded = event('FileUploaded', {
   fileId: FileId,
   folderId: FolderId.nullable(),

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { AggregateCache } from '../commands/aggregate-cache.ts';
 import type { Clock } from '../modules/auth/auth.ports.ts';
 import type { AuthService } from '../modules/auth/auth.service.ts';
-import { createShareIds, type ShareIds } from '../modules/shares/share-ids.ts';
+import type { ShareIds } from '../modules/shares/share-ids.ts';
 import { ApiError } from '../plugins/errors.plugin.ts';
 import { type CommandRunner, createCommandRunner } from './command-runner.ts';
 
@@ -33,8 +33,8 @@ export interface ApiServices {
    * Absent: taken from each request (its Host, and X-Forwarded-* when fastify trusts the proxy).
    */
   publicUrl?: string;
-  /** Signs share-link ids (at least 32 characters; the auth secret will do, a separate key is derived). */
-  shareLinkSecret: string;
+  /** Signs and checks share-link ids: `createShareIds` over the server's secret. */
+  shareIds: ShareIds;
   /** How long a media URL works. Default 4 hours: a film must play to its end. */
   mediaUrlTtlSeconds?: number;
   /** How long a write waits for its read models before answering 202. Default 2 seconds. */
@@ -45,7 +45,6 @@ export interface ApiServices {
 export interface ApiContext extends ApiServices {
   db: Kysely<ReadModelTables>;
   commands: CommandRunner;
-  shareIds: ShareIds;
   /** The absolute origin clients use to reach this server, without a trailing slash. */
   publicOrigin(request: FastifyRequest): string;
 }
@@ -83,7 +82,6 @@ function createApiContext(services: ApiServices): ApiContext {
         (await services.auth.session(user)).device.kind,
       readYourWritesTimeoutMs: services.readYourWritesTimeoutMs ?? DEFAULT_READ_YOUR_WRITES_TIMEOUT_MS,
     }),
-    shareIds: createShareIds(services.shareLinkSecret),
     publicOrigin: (request) => publicUrl ?? `${request.protocol}://${request.host}`,
   };
 }

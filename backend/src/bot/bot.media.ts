@@ -1,4 +1,4 @@
-import { checkName, type FileKind, NAME_MAX_LENGTH } from '@teleplay/contracts';
+import { checkName, type FileKind, largestThumbnail, NAME_MAX_LENGTH } from '@teleplay/contracts';
 import type { BotMedia } from './bot.transport.ts';
 
 // What a file Telegram hands us becomes in the library: its kind, a valid name, its preview.
@@ -122,9 +122,6 @@ function shortened(name: string): string {
 export function thumbnailOf(
   media: Pick<BotMedia, 'thumbnails'>,
 ): { width: number; height: number; size: number } | null {
-  let best: { width: number; height: number; size: number } | null = null;
-  for (const { width, height, size } of media.thumbnails) {
-    if (best === null || width * height > best.width * best.height) best = { width, height, size };
-  }
-  return best;
+  const largest = largestThumbnail(media.thumbnails);
+  return largest ? { width: largest.width, height: largest.height, size: largest.size } : null;
 }

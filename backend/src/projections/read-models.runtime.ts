@@ -18,6 +18,12 @@ export interface ReadModelsRuntime {
 }
 
 /**
+ * Connections {@link startReadModels} may use at once: per projector its lock's session, a write
+ * transaction and the wake-up it sends after each commit; the watcher's LISTEN and one query.
+ */
+export const READ_MODELS_POOL_SIZE = 3 * readModels.length + 2;
+
+/**
  * Runs every read model's projector in this process. With several backend instances on one
  * database each projection is active in exactly one of them; the others stand by.
  */

@@ -3,6 +3,8 @@ import type { TelegramLocation } from '@teleplay/contracts';
 /** A stored file as the stream engine sees it: where its bytes live and how many there are. */
 export interface StoredFileLocation extends TelegramLocation {
   readonly size: number;
+  /** The file's largest preview rather than the file itself; `size` is then the preview's. */
+  readonly thumbnail?: true;
 }
 
 /**
@@ -60,5 +62,6 @@ export class BotUnavailableError extends Error {
 
 /** The key under which blocks of one file are shared; includes the document, since edits can swap it. */
 export function fileKeyOf(location: StoredFileLocation): string {
-  return `${location.channelId}:${location.messageId}:${location.documentId}`;
+  const key = `${location.channelId}:${location.messageId}:${location.documentId}`;
+  return location.thumbnail ? `${key}:thumbnail` : key;
 }

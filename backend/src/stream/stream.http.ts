@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { StoredFileLocation } from './file-part-source.ts';
+import { fileKeyOf, type StoredFileLocation } from './file-part-source.ts';
 import { contentRange, decideResponse, formatHttpDate, unsatisfiedContentRange } from './range.ts';
 import type { FileByteStream, StreamEngine } from './stream-engine.ts';
 
@@ -20,9 +20,8 @@ export interface ServedFile {
  * and after restarts: VLC sends it back in If-Match and fails on a mismatch (streaming.md §4.3).
  */
 export function entityTagOf(location: StoredFileLocation): string {
-  const { channelId, messageId, documentId, size } = location;
   const digest = createHash('sha256')
-    .update(`${channelId}:${messageId}:${documentId}:${size}`)
+    .update(`${fileKeyOf(location)}:${location.size}`)
     .digest('base64url');
   return `"${digest.slice(0, 27)}"`;
 }

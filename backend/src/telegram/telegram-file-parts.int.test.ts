@@ -94,6 +94,41 @@ describe('file parts over the sandbox bots', () => {
     expect(stored?.media).toMatchObject({ kind: 'photo', width: 1000, height: 800, size: png.length });
   });
 
+  it('reads the largest preview of a video, and of a photo the largest size below the photo', async () => {
+    const preview = Buffer.concat([pngHeader(320, 180), generatedBytes('preview', 0, 9_000)]);
+    const video = await bed.sandbox.postChannelFile({
+      fileName: 'film.mp4',
+      mimeType: 'video/mp4',
+      content: { type: 'generated', size: 2 * MIB, seed: 'previewed' },
+      thumbnail: preview,
+    });
+    const photoBytes = Buffer.concat([pngHeader(1280, 960), generatedBytes('photo-2', 0, 200_000)]);
+    const photo = await bed.sandbox.postChannelFile({
+      fileName: 'beach.png',
+      content: { type: 'bytes', data: photoBytes },
+      thumbnail: preview,
+    });
+    const [main, helper] = gateway.fileParts.bots;
+    for (const post of [video, photo]) {
+      const location: StoredFileLocation = {
+        channelId: String(bed.sandbox.state().storageChannel.id),
+        messageId: post.messageId,
+        documentId: post.media!.id,
+        dcId: post.media!.dcId,
+        size: preview.length,
+        thumbnail: true,
+      };
+      expect(sha256(await read(main!, part(location, 0)))).toBe(sha256(preview));
+      expect(sha256(await read(helper!, part(location, 0)))).toBe(sha256(preview));
+    }
+  });
+
+  it('tells the engine a preview that Telegram never made is not there for this bot', async () => {
+    const location = await postFile('unpreviewed', MIB);
+    const [main] = gateway.fileParts.bots;
+    await expect(read(main!, part({ ...location, thumbnail: true }, 0))).rejects.toThrow(BotUnavailableError);
+  });
+
   it('refreshes an expired file reference once for all the requests that hit it', async () => {
     const location = await postFile('expiring', 4 * MIB);
     const [, helper] = gateway.fileParts.bots;

@@ -46,7 +46,15 @@ function filePartErrorOf(error: unknown, botId: string, location: StoredFileLoca
 }
 
 function describe(location: StoredFileLocation): string {
-  return `message ${location.messageId} of channel ${location.channelId}`;
+  const message = `message ${location.messageId} of channel ${location.channelId}`;
+  return location.thumbnail ? `the preview of ${message}` : message;
+}
+
+/** Where getFile reads the bytes the engine asked for: the file, or its preview. */
+function inputLocationOf(source: FileSource, location: StoredFileLocation) {
+  if (!location.thumbnail) return source.inputLocation;
+  if (!source.thumbnailLocation) throw new BotUnavailableError(`${describe(location)} does not exist`);
+  return source.thumbnailLocation;
 }
 
 /**
@@ -82,7 +90,7 @@ export class BotFileReader {
         const file = await this.#media.invoke<Api.upload.TypeFile>(
           dcId,
           new Api.upload.GetFile({
-            location: source.inputLocation,
+            location: inputLocationOf(source, location),
             offset: helpers.returnBigInt(request.offset),
             limit: request.limit,
             precise: request.precise,

@@ -1,3 +1,4 @@
+import { largestThumbnail } from '@teleplay/contracts';
 import { Api } from 'teleproto';
 import type {
   CallbackQuery,
@@ -133,8 +134,12 @@ interface MessageFile {
   accessHash: string;
   fileReference: Buffer;
   /** Where upload.getFile reads the whole file. */
-  inputLocation: Api.InputDocumentFileLocation | Api.InputPhotoFileLocation;
+  inputLocation: InputFileLocation;
+  /** Where it reads the file's largest preview (the one the library records), if there is one. */
+  thumbnailLocation: InputFileLocation | undefined;
 }
+
+type InputFileLocation = Api.InputDocumentFileLocation | Api.InputPhotoFileLocation;
 
 function fileOf(media: Api.TypeMessageMedia | undefined): MessageFile | undefined {
   if (media instanceof Api.MessageMediaDocument && media.document instanceof Api.Document) {
@@ -146,6 +151,15 @@ function fileOf(media: Api.TypeMessageMedia | undefined): MessageFile | undefine
 }
 
 function documentFileOf(document: Api.Document): MessageFile {
+  const locationOf = (thumbSize: string) =>
+    new Api.InputDocumentFileLocation({
+      id: document.id,
+      accessHash: document.accessHash,
+      fileReference: document.fileReference,
+      thumbSize,
+    });
+  const thumbnails = sizesOf(document.thumbs ?? []);
+  const thumbnail = largestThumbnail(thumbnails);
   let fileName: string | null = null;
   let video: Api.DocumentAttributeVideo | undefined;
   let audio: Api.DocumentAttributeAudio | undefined;
@@ -178,32 +192,29 @@ function documentFileOf(document: Api.Document): MessageFile {
       durationSeconds: video?.duration ?? audio?.duration ?? null,
       width: video?.w ?? image?.w ?? null,
       height: video?.h ?? image?.h ?? null,
-      thumbnails: (document.thumbs ?? []).flatMap((size) => {
-        const thumbnail = thumbnailOf(size);
-        return thumbnail ? [thumbnail] : [];
-      }),
+      thumbnails,
     },
     accessHash: document.accessHash.toString(),
     fileReference: document.fileReference,
-    inputLocation: new Api.InputDocumentFileLocation({
-      id: document.id,
-      accessHash: document.accessHash,
-      fileReference: document.fileReference,
-      thumbSize: '',
-    }),
+    inputLocation: locationOf(''),
+    thumbnailLocation: thumbnail && locationOf(thumbnail.type),
   };
 }
 
 function photoFileOf(photo: Api.Photo): MessageFile | undefined {
-  const sizes = photo.sizes.flatMap((size) => {
-    const thumbnail = thumbnailOf(size);
-    return thumbnail ? [thumbnail] : [];
-  });
-  const largest = sizes.reduce<ThumbnailSize | undefined>(
-    (best, size) => (!best || size.width * size.height > best.width * best.height ? size : best),
-    undefined,
-  );
+  const locationOf = (thumbSize: string) =>
+    new Api.InputPhotoFileLocation({
+      id: photo.id,
+      accessHash: photo.accessHash,
+      fileReference: photo.fileReference,
+      thumbSize,
+    });
+  const sizes = sizesOf(photo.sizes);
+  // The photo is its largest size; the smaller ones are its previews.
+  const largest = largestThumbnail(sizes);
   if (!largest) return undefined;
+  const thumbnails = sizes.filter((size) => size !== largest);
+  const thumbnail = largestThumbnail(thumbnails);
   return {
     info: {
       kind: 'photo',
@@ -215,17 +226,20 @@ function photoFileOf(photo: Api.Photo): MessageFile | undefined {
       durationSeconds: null,
       width: largest.width,
       height: largest.height,
-      thumbnails: sizes.filter((size) => size !== largest),
+      thumbnails,
     },
     accessHash: photo.accessHash.toString(),
     fileReference: photo.fileReference,
-    inputLocation: new Api.InputPhotoFileLocation({
-      id: photo.id,
-      accessHash: photo.accessHash,
-      fileReference: photo.fileReference,
-      thumbSize: largest.type,
-    }),
+    inputLocation: locationOf(largest.type),
+    thumbnailLocation: thumbnail && locationOf(thumbnail.type),
   };
+}
+
+function sizesOf(sizes: readonly Api.TypePhotoSize[]): ThumbnailSize[] {
+  return sizes.flatMap((size) => {
+    const thumbnail = thumbnailOf(size);
+    return thumbnail ? [thumbnail] : [];
+  });
 }
 
 /** Sizes with dimensions; stripped and vector previews are inline data, not files. */
@@ -266,13 +280,19 @@ export function storedMessageOf(message: Api.TypeMessage, channelId: string): St
 export interface FileSource {
   readonly documentId: string;
   readonly dcId: number;
-  readonly inputLocation: Api.InputDocumentFileLocation | Api.InputPhotoFileLocation;
+  readonly inputLocation: InputFileLocation;
+  readonly thumbnailLocation: InputFileLocation | undefined;
 }
 
 export function fileSourceOf(message: Api.TypeMessage): FileSource | undefined {
   if (!(message instanceof Api.Message)) return undefined;
   const file = fileOf(message.media);
   return (
-    file && { documentId: file.info.documentId, dcId: file.info.dcId, inputLocation: file.inputLocation }
+    file && {
+      documentId: file.info.documentId,
+      dcId: file.info.dcId,
+      inputLocation: file.inputLocation,
+      thumbnailLocation: file.thumbnailLocation,
+    }
   );
 }

@@ -28,6 +28,7 @@ import { migrateAuth } from '../../modules/auth/auth.migrations.ts';
 import { createAuthService } from '../../modules/auth/auth.service.ts';
 import { FakeClock, RecordingLog } from '../../modules/auth/auth.testing.ts';
 import { type LibraryCommand, libraryDecider } from '../../modules/library/library.decide.ts';
+import { createShareIds } from '../../modules/shares/share-ids.ts';
 import { type ReadModelsRuntime, startReadModels } from '../../projections/read-models.runtime.ts';
 import { type ApiServices, randomIds } from '../api-context.ts';
 
@@ -87,7 +88,7 @@ export async function startApiHarness(options: { readYourWritesTimeoutMs?: numbe
     clock,
     ids: randomIds,
     publicUrl: PUBLIC_URL,
-    shareLinkSecret: TEST_SECRET,
+    shareIds: createShareIds(TEST_SECRET),
     readYourWritesTimeoutMs: options.readYourWritesTimeoutMs ?? 5000,
   };
   const app: App = await buildApp({

@@ -209,21 +209,30 @@ describe('streaming.md §4.4 against a file in the sandbox', () => {
 
   it('stops asking Telegram while the client does not read (back-pressure)', async () => {
     const big = await bed.postFile(200 * MIB);
-    let callsWhilePaused = 0;
+    const callsBefore = bed.getFileCalls();
+    let fetchedWhilePaused = Number.POSITIVE_INFINITY;
     const response = await bed.request(await bed.mediaPath(big.fileId, 'stream'), {
       onProgress: {
         bytes: MIB,
         run: async () => {
-          await vi.waitFor(() => expect(bed.getFileInFlight()).toBe(0));
-          const calls = bed.getFileCalls();
-          await sleep(200);
-          callsWhilePaused = bed.getFileCalls() - calls;
+          // The buffers between the engine and the paused reader fill first; then the engine goes quiet.
+          await vi.waitFor(
+            async () => {
+              const calls = bed.getFileCalls();
+              await sleep(250);
+              expect(bed.getFileInFlight()).toBe(0);
+              expect(bed.getFileCalls()).toBe(calls);
+            },
+            { timeout: 10_000, interval: 0 },
+          );
+          fetchedWhilePaused = bed.getFileCalls() - callsBefore;
         },
       },
       stopAfter: 4 * MIB,
     });
     expect(response.bytes).toBeGreaterThanOrEqual(4 * MIB);
-    expect(callsWhilePaused).toBe(0);
+    // One MiB read, the read-ahead window (16 MiB at most) and socket buffers: nowhere near 200 MiB.
+    expect(fetchedWhilePaused).toBeLessThanOrEqual(32);
   });
 
   it('serves a seek back from the shared block cache, the way a second viewer is served', async () => {

@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { generatedBytes } from '@teleplay/sandbox';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorsPlugin } from '../../plugins/errors.plugin.ts';
 import { metricsPlugin } from '../../plugins/metrics.plugin.ts';
+import { pngHeader } from '../../telegram/testing/telegram-test-bed.ts';
 import { expectedSha256, type MediaTestBed, OWNER, startMediaTestBed } from './testing/media-test-bed.ts';
 
 const MIB = 1024 * 1024;
@@ -18,6 +20,7 @@ afterAll(async () => {
   await bed?.close();
 });
 
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const errorOf = (received: { body: Buffer }) => JSON.parse(received.body.toString()).error;
 
 describe('signed media URLs', () => {
@@ -90,7 +93,31 @@ describe('signed media URLs', () => {
     expect((await bed.request(await bed.mediaPath(fileId, 'stream'))).status).toBe(200);
   });
 
-  it('answers 404 for a file not in the library and for a thumbnail, 400 for an unknown purpose', async () => {
+  it('serves the largest preview Telegram made as a JPEG, with ranges and its own validators', async () => {
+    const preview = Buffer.concat([pngHeader(320, 180), generatedBytes('poster', 0, 5_000)]);
+    const { fileId } = await bed.postFile(3 * MIB, { name: 'Film.2024.mkv', thumbnail: preview });
+    const path = await bed.mediaPath(fileId, 'thumbnail');
+    const whole = await bed.request(path);
+    expect(whole.status).toBe(200);
+    expect(whole.sha256).toBe(sha256(preview));
+    expect(whole.headers).toMatchObject({
+      'content-type': 'image/jpeg',
+      'content-length': String(preview.length),
+      'content-disposition': `inline; filename="Film.2024.jpg"; filename*=UTF-8''Film.2024.jpg`,
+      'access-control-allow-origin': '*',
+    });
+    const stream = await bed.request(await bed.mediaPath(fileId, 'stream'), { method: 'HEAD' });
+    expect(whole.headers.etag).not.toBe(stream.headers.etag);
+
+    const tail = await bed.request(path, { headers: { range: 'bytes=-100' } });
+    expect(tail.status).toBe(206);
+    expect(tail.headers['content-range']).toBe(
+      `bytes ${preview.length - 100}-${preview.length - 1}/${preview.length}`,
+    );
+    expect(tail.sha256).toBe(sha256(preview.subarray(-100)));
+  });
+
+  it('answers 404 for a file not in the library or without a preview, 400 for an unknown purpose', async () => {
     const missing = await bed.request(await bed.mediaPath(randomUUID(), 'stream'), { keepBody: true });
     expect(missing.status).toBe(404);
     expect(errorOf(missing).code).toBe('file_not_found');
@@ -98,7 +125,7 @@ describe('signed media URLs', () => {
     const { fileId } = await bed.postFile(100);
     const thumbnail = await bed.request(await bed.mediaPath(fileId, 'thumbnail'), { keepBody: true });
     expect(thumbnail.status).toBe(404);
-    expect(errorOf(thumbnail).code).toBe('thumbnail_unavailable');
+    expect(errorOf(thumbnail).code).toBe('thumbnail_not_found');
 
     const token = new URL(await bed.mediaPath(fileId, 'stream'), bed.origin).searchParams.get('token')!;
     const unknown = await bed.request(`/api/media/${fileId}/poster?token=${token}`, { keepBody: true });
@@ -122,7 +149,7 @@ describe('signed media URLs', () => {
 describe('public share links', () => {
   async function share(status: 'active' | 'expired' | 'revoked', size = MIB + 1) {
     const posted = await bed.postFile(size, { name: 'holiday.mp4' });
-    const shareId = randomUUID().replaceAll('-', '');
+    const shareId = bed.shareIds.create(randomUUID());
     bed.shares.set(shareId, { userId: OWNER, fileId: posted.fileId, status });
     return { ...posted, shareId };
   }
@@ -148,10 +175,16 @@ describe('public share links', () => {
     expect(download.headers['content-length']).toBe(String(MIB + 1));
   });
 
-  it('answers 404 for an unknown link, 410 for an expired or revoked one or a file in the trash', async () => {
-    const unknown = await bed.request(`/s/${'a'.repeat(44)}`, { keepBody: true });
+  it('answers 404 for an unknown or forged link, 410 for an expired or revoked one or a file in the trash', async () => {
+    const unknown = await bed.request(`/s/${bed.shareIds.create(randomUUID())}`, { keepBody: true });
     expect(unknown.status).toBe(404);
     expect(errorOf(unknown).code).toBe('share_link_not_found');
+    // A link the store would know, under an id this server never signed.
+    const forged = 'a'.repeat(44);
+    bed.shares.set(forged, { userId: OWNER, fileId: (await bed.postFile(10)).fileId, status: 'active' });
+    const refused = await bed.request(`/s/${forged}`, { keepBody: true });
+    expect(refused.status).toBe(404);
+    expect(errorOf(refused).code).toBe('share_link_not_found');
     expect((await bed.request('/s/not*an*id', { keepBody: true })).status).toBe(400);
 
     for (const status of ['expired', 'revoked'] as const) {

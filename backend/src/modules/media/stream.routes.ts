@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { notFound } from '../../api/read-models.ts';
 import { errorResponses } from '../../api/route-schemas.ts';
 import { ApiError, ErrorResponse } from '../../plugins/errors.plugin.ts';
-import { PartFetchError, type StreamEngine, serveFile } from '../../stream/index.ts';
+import { PartFetchError, type ServedFile, type StreamEngine, serveFile } from '../../stream/index.ts';
 import { authErrors } from '../auth/auth.errors.ts';
 import { MediaPurpose, type TokenSigner } from '../auth/auth.tokens.ts';
 
@@ -15,6 +15,8 @@ export interface MediaFile {
   readonly mimeType: string;
   readonly size: number;
   readonly telegram: TelegramLocation;
+  /** The largest preview Telegram made, if any: its byte size is what the thumbnail URL serves. */
+  readonly thumbnail: { readonly size: number } | null;
   /** When the storage message was posted (ISO 8601): `Last-Modified`. */
   readonly uploadedAt: string;
   readonly trashed: boolean;
@@ -67,12 +69,8 @@ export const mediaErrors = {
         details: { reason: cause.reason },
       },
     ),
-  thumbnailUnavailable: (fileId: string) =>
-    new ApiError(
-      404,
-      'thumbnail_unavailable',
-      `no thumbnail can be served for file ${fileId}: the server does not fetch thumbnails from Telegram yet`,
-    ),
+  thumbnailNotFound: () =>
+    new ApiError(404, 'thumbnail_not_found', 'this file has no preview image: Telegram made none for it'),
 };
 
 /**
@@ -94,25 +92,42 @@ export function addMediaResponseHeaders(app: FastifyInstance, corsOrigin = '*'):
 }
 
 /**
- * Sends the file for GET or HEAD with the full HTTP range semantics of {@link serveFile}. `inline` is
- * downgraded to `attachment` for types a browser would render as a document.
+ * What one purpose of a media URL serves: the file inline (downgraded to `attachment` for types a
+ * browser would render as a document), the file as a download, or its preview, a JPEG.
  */
+function servedFileOf(file: MediaFile, purpose: MediaPurpose): ServedFile {
+  const lastModified = new Date(file.uploadedAt);
+  if (purpose === 'thumbnail') {
+    if (!file.thumbnail) throw mediaErrors.thumbnailNotFound();
+    return {
+      location: { ...file.telegram, size: file.thumbnail.size, thumbnail: true },
+      mimeType: 'image/jpeg',
+      fileName: `${file.name.replace(/\.[^.]*$/, '')}.jpg`,
+      lastModified,
+      disposition: 'inline',
+    };
+  }
+  const contentType = servedContentType(file.mimeType);
+  return {
+    location: { ...file.telegram, size: file.size },
+    mimeType: contentType,
+    fileName: file.name,
+    lastModified,
+    disposition: purpose === 'stream' && isSafeInline(contentType) ? 'inline' : 'attachment',
+  };
+}
+
+/** Sends the file for GET or HEAD with the full HTTP range semantics of {@link serveFile}. */
 export async function serveMediaFile(
   engine: StreamEngine,
   request: FastifyRequest,
   reply: FastifyReply,
   file: MediaFile,
-  disposition: 'inline' | 'attachment',
+  purpose: MediaPurpose,
 ): Promise<FastifyReply> {
-  const contentType = servedContentType(file.mimeType);
+  const served = servedFileOf(file, purpose);
   try {
-    return await serveFile(engine, request, reply, {
-      location: { ...file.telegram, size: file.size },
-      mimeType: contentType,
-      fileName: file.name,
-      lastModified: new Date(file.uploadedAt),
-      disposition: disposition === 'inline' && isSafeInline(contentType) ? 'inline' : 'attachment',
-    });
+    return await serveFile(engine, request, reply, served);
   } catch (error) {
     if (error instanceof PartFetchError) throw mediaErrors.telegramUnavailable(error);
     throw error;
@@ -138,9 +153,9 @@ const MediaQuery = z.object({
 
 /**
  * `/api/media/{fileId}/{purpose}?token=…`: the signed, short-lived URLs of `getMediaUrls`. `stream` plays
- * inline, `download` saves with the file's name (RFC 6266 `filename*`), both with ranges (200 without a
- * Range header, 206, 416), HEAD, validators and If-Range. `thumbnail` is 404 `thumbnail_unavailable`: the
- * Telegram gateway cannot fetch thumbnails yet.
+ * inline, `download` saves with the file's name (RFC 6266 `filename*`), `thumbnail` is the largest
+ * preview Telegram made (404 `thumbnail_not_found` when it made none); all with ranges (200 without a
+ * Range header, 206, 416), HEAD, validators and If-Range.
  */
 export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (app, options) => {
   const { engine, loadFile, verifyMediaToken } = options;
@@ -165,7 +180,9 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
           401: errorResponse(
             'The token is missing, altered, expired, or for another file or purpose: get new URLs from `getMediaUrls`',
           ),
-          404: errorResponse('No such file in the library (`file_not_found`), or no thumbnail to serve'),
+          404: errorResponse(
+            'No such file in the library (`file_not_found`), or it has no preview image (`thumbnail_not_found`)',
+          ),
           502: errorResponse('Telegram could not deliver the file (`telegram_unavailable`)'),
           ...errorResponses(400, 429, 500),
         },
@@ -178,8 +195,7 @@ export const streamRoutes: FastifyPluginAsyncZod<StreamRoutesOptions> = async (a
       const { userId } = await verifyMediaToken(token, { fileId, purpose });
       const file = await loadFile(userId, fileId);
       if (!file) throw notFound.file(fileId);
-      if (purpose === 'thumbnail') throw mediaErrors.thumbnailUnavailable(fileId);
-      return serveMediaFile(engine, request, reply, file, purpose === 'stream' ? 'inline' : 'attachment');
+      return serveMediaFile(engine, request, reply, file, purpose);
     },
   );
 };

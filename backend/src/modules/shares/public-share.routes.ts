@@ -10,6 +10,7 @@ import {
   type MediaServingOptions,
   serveMediaFile,
 } from '../media/stream.routes.ts';
+import type { ShareIds } from './share-ids.ts';
 import { SHARE_LINK_PATH } from './shares.routes.ts';
 
 /** A share link as the public route sees it; `getShareLink` of `@teleplay/projections` returns one. */
@@ -20,10 +21,9 @@ export interface PublicShare {
 }
 
 export interface PublicShareRoutesOptions extends MediaServingOptions {
-  /**
-   * The share link, or null when there is none. Check the id's signature here (`ShareIds.verify`), so a
-   * guessed id is turned away before any lookup.
-   */
+  /** Turns a guessed or altered id away before any lookup. */
+  shareIds: Pick<ShareIds, 'verify'>;
+  /** The share link, or null when there is none. */
   loadShare(shareId: string): Promise<PublicShare | null>;
 }
 
@@ -47,11 +47,11 @@ const shareErrors = {
  * URLs. An expired or revoked link, or one whose file left the library (or went to the trash), is 410.
  */
 export const publicShareRoutes: FastifyPluginAsyncZod<PublicShareRoutesOptions> = async (app, options) => {
-  const { engine, loadFile, loadShare } = options;
+  const { engine, loadFile, loadShare, shareIds } = options;
   addMediaResponseHeaders(app, options.corsOrigin);
 
   async function sharedFile(shareId: string): Promise<MediaFile> {
-    const share = await loadShare(shareId);
+    const share = shareIds.verify(shareId) ? await loadShare(shareId) : null;
     if (!share) throw notFound.shareLink(shareId);
     if (share.status === 'expired') throw shareErrors.expired(shareId);
     if (share.status === 'revoked') throw shareErrors.revoked(shareId);
@@ -64,9 +64,9 @@ export const publicShareRoutes: FastifyPluginAsyncZod<PublicShareRoutesOptions> 
   const route = { config: { cors: false }, schema: { hide: true, params: ShareParams } } as const;
 
   app.get(`${SHARE_LINK_PATH}:shareId`, route, async (request, reply) =>
-    serveMediaFile(engine, request, reply, await sharedFile(request.params.shareId), 'inline'),
+    serveMediaFile(engine, request, reply, await sharedFile(request.params.shareId), 'stream'),
   );
   app.get(`${SHARE_LINK_PATH}:shareId/download`, route, async (request, reply) =>
-    serveMediaFile(engine, request, reply, await sharedFile(request.params.shareId), 'attachment'),
+    serveMediaFile(engine, request, reply, await sharedFile(request.params.shareId), 'download'),
   );
 };
