@@ -96,45 +96,42 @@ export const filesRoutes: FastifyPluginAsyncZod<{ context: ApiContextProvider }>
     },
   );
 
-  app.delete(
-    '/api/files/:fileId',
+  // Trash and restore: one command on one file, answered with the file as it is afterwards.
+  for (const { method, url, operationId, summary, command } of [
     {
+      method: 'DELETE',
+      url: '/api/files/:fileId',
+      operationId: 'trashFile',
+      summary: 'Move a file to the trash',
+      command: 'TrashFile',
+    },
+    {
+      method: 'POST',
+      url: '/api/files/:fileId/restore',
+      operationId: 'restoreFile',
+      summary: 'Bring a file back from the trash, to its folder (or the top level when that is gone)',
+      command: 'RestoreFile',
+    },
+  ] as const) {
+    app.route({
+      method,
+      url,
       schema: {
         tags,
-        operationId: 'trashFile',
-        summary: 'Move a file to the trash',
+        operationId,
+        summary,
         security: bearerAuth,
         params: FileParams,
         headers: WriteHeaders,
         response: { 200: FileDto, ...writeAccepted, ...errorResponses(400, 401, 404, 409, 429, 500, 503) },
       },
-    },
-    async (request, reply) => {
-      const { fileId } = request.params;
-      const pending = await write(request, [{ type: 'TrashFile', data: { fileId } }]);
-      return pending ? reply.code(202).send(pending) : readFile(request, fileId);
-    },
-  );
-
-  app.post(
-    '/api/files/:fileId/restore',
-    {
-      schema: {
-        tags,
-        operationId: 'restoreFile',
-        summary: 'Bring a file back from the trash, to its folder (or the top level when that is gone)',
-        security: bearerAuth,
-        params: FileParams,
-        headers: WriteHeaders,
-        response: { 200: FileDto, ...writeAccepted, ...errorResponses(400, 401, 404, 409, 429, 500, 503) },
+      handler: async (request, reply) => {
+        const { fileId } = request.params;
+        const pending = await write(request, [{ type: command, data: { fileId } }]);
+        return pending ? reply.code(202).send(pending) : readFile(request, fileId);
       },
-    },
-    async (request, reply) => {
-      const { fileId } = request.params;
-      const pending = await write(request, [{ type: 'RestoreFile', data: { fileId } }]);
-      return pending ? reply.code(202).send(pending) : readFile(request, fileId);
-    },
-  );
+    });
+  }
 
   app.post(
     '/api/files/batch-delete',

@@ -135,45 +135,42 @@ export const foldersRoutes: FastifyPluginAsyncZod<{ context: ApiContextProvider 
     },
   );
 
-  app.delete(
-    '/api/folders/:folderId',
+  // Trash and restore: one command on one folder, answered with the folder as it is afterwards.
+  for (const { method, url, operationId, summary, command } of [
     {
+      method: 'DELETE',
+      url: '/api/folders/:folderId',
+      operationId: 'trashFolder',
+      summary: 'Move a folder to the trash, with everything in it',
+      command: 'TrashFolder',
+    },
+    {
+      method: 'POST',
+      url: '/api/folders/:folderId/restore',
+      operationId: 'restoreFolder',
+      summary: 'Bring a folder back from the trash with what went there with it',
+      command: 'RestoreFolder',
+    },
+  ] as const) {
+    app.route({
+      method,
+      url,
       schema: {
         tags,
-        operationId: 'trashFolder',
-        summary: 'Move a folder to the trash, with everything in it',
+        operationId,
+        summary,
         security: bearerAuth,
         params: FolderParams,
         headers: WriteHeaders,
         response: { 200: FolderDto, ...writeAccepted, ...errorResponses(400, 401, 404, 409, 429, 500, 503) },
       },
-    },
-    async (request, reply) => {
-      const { folderId } = request.params;
-      const pending = await write(request, [{ type: 'TrashFolder', data: { folderId } }]);
-      return pending ? reply.code(202).send(pending) : readFolder(request, folderId);
-    },
-  );
-
-  app.post(
-    '/api/folders/:folderId/restore',
-    {
-      schema: {
-        tags,
-        operationId: 'restoreFolder',
-        summary: 'Bring a folder back from the trash with what went there with it',
-        security: bearerAuth,
-        params: FolderParams,
-        headers: WriteHeaders,
-        response: { 200: FolderDto, ...writeAccepted, ...errorResponses(400, 401, 404, 409, 429, 500, 503) },
+      handler: async (request, reply) => {
+        const { folderId } = request.params;
+        const pending = await write(request, [{ type: command, data: { folderId } }]);
+        return pending ? reply.code(202).send(pending) : readFolder(request, folderId);
       },
-    },
-    async (request, reply) => {
-      const { folderId } = request.params;
-      const pending = await write(request, [{ type: 'RestoreFolder', data: { folderId } }]);
-      return pending ? reply.code(202).send(pending) : readFolder(request, folderId);
-    },
-  );
+    });
+  }
 
   const write = (request: FastifyRequest, commands: readonly LibraryCommand[], commandId?: string) =>
     writeLibrary(context(), request, { commands, commandId });
