@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ChannelPostView, generatedBytes } from '@teleplay/sandbox';
+import { pngHeader } from '@teleplay/sandbox/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BotUnavailableError,
@@ -10,7 +11,7 @@ import {
   StreamEngine,
 } from '../stream/index.ts';
 import type { TelegramGateway } from './telegram.gateway.ts';
-import { pngHeader, startTelegramTestBed, type TelegramTestBed } from './testing/telegram-test-bed.ts';
+import { startTelegramTestBed, type TelegramTestBed } from './testing/telegram-test-bed.ts';
 
 const MIB = 1024 * 1024;
 

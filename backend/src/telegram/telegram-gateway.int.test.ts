@@ -1,12 +1,8 @@
 import type { UserView } from '@teleplay/sandbox';
+import { pngHeader } from '@teleplay/sandbox/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallbackQuery } from './telegram.gateway.ts';
-import {
-  pngHeader,
-  startTelegramTestBed,
-  type TelegramTestBed,
-  UpdateRecorder,
-} from './testing/telegram-test-bed.ts';
+import { startTelegramTestBed, type TelegramTestBed, UpdateRecorder } from './testing/telegram-test-bed.ts';
 
 let bed: TelegramTestBed;
 

@@ -1,22 +1,10 @@
 import { Api, errors, helpers, type TelegramClient } from 'teleproto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxFixture } from '../testing/sandbox-fixture.ts';
+import { pngHeader, SandboxFixture } from '../testing/sandbox-fixture.ts';
 import { generatedBytes } from '../world/file-blobs.ts';
 
 const MIB = 1024 * 1024;
 const BIG_SIZE = MIB + 300_000;
-
-/** A PNG header is all the sandbox reads of an image (for its size), so this stands for a photo. */
-function pngHeader(width: number, height: number): Buffer {
-  const header = Buffer.alloc(33);
-  header.writeUInt32BE(0x89504e47, 0);
-  header.writeUInt32BE(0x0d0a1a0a, 4);
-  header.writeUInt32BE(13, 8);
-  header.write('IHDR', 12, 'latin1');
-  header.writeUInt32BE(width, 16);
-  header.writeUInt32BE(height, 20);
-  return header;
-}
 
 describe('upload.getFile against the sandbox, with the real teleproto client', () => {
   let fixture: SandboxFixture;

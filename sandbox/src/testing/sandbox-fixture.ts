@@ -56,3 +56,15 @@ export function nextNewMessage(
 
 /** The DC side of MTProto 2.0 message encryption, for tests of a client's decryption. */
 export { encryptServerMessage, type PlainMessage } from '../mtproto/message-crypto.ts';
+
+/** A PNG header is all the sandbox reads of an image (for its size), so this stands for a photo. */
+export function pngHeader(width: number, height: number): Buffer {
+  const header = Buffer.alloc(33);
+  header.writeUInt32BE(0x89504e47, 0);
+  header.writeUInt32BE(0x0d0a1a0a, 4);
+  header.writeUInt32BE(13, 8);
+  header.write('IHDR', 12, 'latin1');
+  header.writeUInt32BE(width, 16);
+  header.writeUInt32BE(height, 20);
+  return header;
+}

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { generatedBytes } from '@teleplay/sandbox';
+import { pngHeader } from '@teleplay/sandbox/testing';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorsPlugin } from '../../plugins/errors.plugin.ts';
 import { metricsPlugin } from '../../plugins/metrics.plugin.ts';
-import { pngHeader } from '../../telegram/testing/telegram-test-bed.ts';
 import { expectedSha256, type MediaTestBed, OWNER, startMediaTestBed } from './testing/media-test-bed.ts';
 
 const MIB = 1024 * 1024;

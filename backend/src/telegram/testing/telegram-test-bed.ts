@@ -11,18 +11,6 @@ import {
 } from '../telegram-session.store.ts';
 import { createTelegramGateway, type TelegramGatewayOptions } from '../teleproto.gateway.ts';
 
-/** A PNG header of the given size: enough for the sandbox to read the image's dimensions. */
-export function pngHeader(width: number, height: number): Buffer {
-  const header = Buffer.alloc(33);
-  header.writeUInt32BE(0x89504e47, 0);
-  header.writeUInt32BE(0x0d0a1a0a, 4);
-  header.writeUInt32BE(13, 8);
-  header.write('IHDR', 12, 'latin1');
-  header.writeUInt32BE(width, 16);
-  header.writeUInt32BE(height, 20);
-  return header;
-}
-
 /** Every update a gateway delivered, and a way to wait for the next ones. */
 export class UpdateRecorder {
   readonly updates: BotUpdate[] = [];
