@@ -132,7 +132,8 @@ export function installNativeMtprotoCrypto(): MtprotoCryptoStatus {
   async function decryptMessageData(this: MTProtoStateInternals, body: Buffer): Promise<TLMessage> {
     if (!this.authKey) throw new Error('Auth key unset');
     if (body.length < 8) throw new errors.InvalidBufferError(body);
-    const keyId = helpers.readBigIntFromBuffer(body.subarray(0, 8));
+    // Longs through native BigInt: teleproto's readLong goes through hex and binary strings, per message.
+    const keyId = helpers.returnBigInt(body.readBigUInt64LE(0));
     if (!this.authKey.keyId || keyId.neq(this.authKey.keyId))
       throw new errors.SecurityError('Server replied with an invalid auth key');
     const authKey = this.authKey.getKey();
@@ -149,10 +150,10 @@ export function installNativeMtprotoCrypto(): MtprotoCryptoStatus {
     const ourKey = createHash('sha256').update(authKey.subarray(96, 128)).update(plainText).digest();
     if (!msgKey.equals(ourKey.subarray(8, 24)))
       throw new errors.SecurityError("Received msg_key doesn't match with expected one");
+    // Salt and session id are skipped: teleproto checks neither.
+    const remoteMsgId = helpers.returnBigInt(plainText.readBigInt64LE(16));
     const reader = new BinaryReader(plainText);
-    reader.readLong(); // salt
-    reader.readLong(); // session id: teleproto does not check it either
-    const remoteMsgId = reader.readLong();
+    reader.setPosition(24);
     const remoteMsgIdText = remoteMsgId.toString();
     if (this.securityChecks && this.msgIds.includes(remoteMsgIdText))
       throw new errors.SecurityError('Duplicate msgIds');
