@@ -59,6 +59,13 @@ describe('the library, live in two tabs', () => {
       true,
     );
     await item(otherTab, 'Big Buck Test.webm').waitFor({ timeout: 2000 });
+    // Its preview (the first frame, which the sender's app made) comes from Telegram through the bots.
+    const preview = item(tab, 'Big Buck Test.webm').locator('img');
+    await expect
+      .poll(() => preview.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), {
+        timeout: 5000,
+      })
+      .toBeGreaterThan(0);
     await screenshot(tab, 'live-1-file-arrived');
 
     // A second arrival sorts before the first: the grid makes room without a layout shift.
