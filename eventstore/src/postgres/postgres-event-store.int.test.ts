@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createPool } from '@teleplay/postgres';
 import { createTestDatabase } from '@teleplay/postgres/testing';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { START } from '../event-store.ts';
 import { collectUntil, describeEventStoreContract, newEvent } from '../testing/contract.ts';
 import { createPostgresEventStore, migratePostgresEventStore } from './postgres-event-store.ts';
@@ -62,6 +63,32 @@ describe('postgres event store: commit order', () => {
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await fixture.store.readStream('contended-1')).toHaveLength(1);
+  });
+
+  it('gives its listening connection back once, even when the server ends it afterwards', async () => {
+    const own = await postgresFixture();
+    const reading = collectUntil(own.store.subscribeAll({ from: START }), (messages) =>
+      messages.some((message) => message.kind === 'event'),
+    );
+    await vi.waitFor(async () => {
+      const { rows } = await own.pool.query(
+        `select 1 from pg_stat_activity where datname = current_database() and query = 'listen es_events'`,
+      );
+      expect(rows).toHaveLength(1);
+    });
+    await own.store.append('wake-1', [newEvent()], { expectedRevision: 'no_stream' });
+    await reading;
+    await own.store.close();
+    // The listening connection idles in the pool now; the server ends it (a restart, a shutdown).
+    const admin = new pg.Client({ connectionString: own.url });
+    await admin.connect();
+    await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    await admin.end();
+    await sleep(100);
+    expect((await own.pool.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+    await own.dispose();
   });
 
   it('starts an empty store at START', async () => {

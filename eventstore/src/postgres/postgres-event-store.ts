@@ -65,22 +65,40 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const wakeups = new EventEmitter();
   wakeups.setMaxListeners(0);
-  let listener: Promise<pg.PoolClient> | null = null;
+  /** The connection that LISTENs, and how to give it back exactly once. */
+  let listener: Promise<{ release(destroy?: boolean): Promise<void> }> | null = null;
   let closed = false;
   const notifier = createNotifier(pool);
 
-  function listen(): Promise<pg.PoolClient> {
+  function listen() {
     listener ??= (async () => {
       const client = await pool.connect();
-      client.on('notification', () => wakeups.emit('change'));
-      client.on('error', () => {
+      let held = true;
+      const onNotification = () => wakeups.emit('change');
+      const onError = () => {
         // The connection is gone: release it and listen again on the next wait (polling covers the gap).
-        client.release(true);
+        void release(true);
         listener = null;
         wakeups.emit('change');
-      });
-      await client.query(`listen ${CHANNEL}`);
-      return client;
+      };
+      // Once released the client is the pool's: an error it reports later (a server shutting down)
+      // must not release it a second time.
+      const release = async (destroy = false) => {
+        if (!held) return;
+        held = false;
+        client.off('notification', onNotification);
+        if (!destroy) await client.query(`unlisten ${CHANNEL}`).catch(() => {});
+        client.off('error', onError);
+        client.release(destroy);
+      };
+      client.on('notification', onNotification).on('error', onError);
+      try {
+        await client.query(`listen ${CHANNEL}`);
+      } catch (error) {
+        await release(true);
+        throw error;
+      }
+      return { release };
     })().catch((error: unknown) => {
       listener = null;
       throw error;
@@ -223,11 +241,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
       closed = true;
       await notifier.flush();
       wakeups.emit('change');
-      const client = await listener?.catch(() => null);
-      if (client) {
-        await client.query(`unlisten ${CHANNEL}`).catch(() => {});
-        client.release();
-      }
+      await (await listener?.catch(() => null))?.release();
       listener = null;
     },
   };
