@@ -11,7 +11,7 @@ export interface RebuildOptions {
   db: Kysely<unknown>;
   store: EventStore;
   projection: Projection;
-  /** Events per transaction (default 10,000: the more events a batch holds, the more it coalesces). */
+  /** Events per transaction (default 50,000: the more events a batch holds, the more it coalesces). */
   batchSize?: number;
   log?: RunnerLog;
 }
@@ -50,7 +50,7 @@ const MAX_BATCHES_BEHIND = 2;
 export async function rebuildProjections(options: RebuildAllOptions): Promise<RebuildResult[]> {
   const { db, store, projections } = options;
   const log = options.log ?? silentLog;
-  const batchSize = options.batchSize ?? 10_000;
+  const batchSize = options.batchSize ?? 50_000;
   for (const projection of projections) {
     const scratch = scratchOf(projection);
     await sql`drop schema if exists ${sql.id(scratch)} cascade`.execute(db);
