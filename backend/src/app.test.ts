@@ -57,6 +57,17 @@ describe('the app', () => {
     }
   });
 
+  it('sends a Content-Security-Policy that works over plain HTTP on a LAN address', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { host: '192.168.1.10:8080' },
+    });
+    const policy = String(response.headers['content-security-policy']);
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toContain('upgrade-insecure-requests');
+  });
+
   it('answers 503 while the services are not up yet', async () => {
     const response = await app.inject({
       method: 'GET',

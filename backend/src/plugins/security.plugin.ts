@@ -27,6 +27,10 @@ export const securityPlugin = fp(
     await app.register(helmet, {
       // Media is embedded by <video>/<img> of the web app: allow that when it runs on another origin.
       crossOriginResourcePolicy: { policy: crossOrigin ? 'cross-origin' : 'same-origin' },
+      // Self-hosted instances are often reached over plain HTTP on the LAN (http://192.168.1.10:8080):
+      // `upgrade-insecure-requests` would send every script and image of the page to https:// there, and
+      // the page would stay blank. Behind TLS everything is same-origin https already.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
       ...options.helmet,
     });
     await app.register(cors, {
