@@ -22,7 +22,7 @@ export interface ProjectorOptions {
   store: EventStore;
   projection: Projection;
   log?: RunnerLog;
-  /** Events per transaction while catching up. */
+  /** Events per transaction while catching up (a first build or a version change uses the rebuild's). */
   batchSize?: number;
   /** How often a standby instance tries to become the active one. */
   standbyRetryMs?: number;
@@ -148,7 +148,8 @@ export function startProjector(options: ProjectorOptions): Projector {
       { projection: projection.name, from: stored?.version, to: projection.version },
       'building projection',
     );
-    return (await rebuildProjection({ db, store, projection, log, batchSize })).position;
+    // With the rebuild's own, larger transactions: nothing reads these tables until they swap in.
+    return (await rebuildProjection({ db, store, projection, log })).position;
   }
 
   const running = leadershipLoop();
