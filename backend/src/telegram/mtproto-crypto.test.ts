@@ -5,7 +5,7 @@ import { errors, helpers } from 'teleproto';
 import { AuthKey } from 'teleproto/crypto/AuthKey.js';
 import { IGE } from 'teleproto/crypto/IGE.js';
 import { BinaryWriter } from 'teleproto/extensions/BinaryWriter.js';
-import { FullPacketCodec } from 'teleproto/network/connection/TCPFull.js';
+import { AbridgedPacketCodec } from 'teleproto/network/connection/TCPAbridged.js';
 import { MTProtoState } from 'teleproto/network/MTProtoState.js';
 import { Api } from 'teleproto/tl/api.js';
 import { describe, expect, it } from 'vitest';
@@ -140,7 +140,7 @@ describe('decryptMessageData', () => {
     const { authKey, packet } = await serverMessage(bytes);
     const pair = await framedSocketPair();
     try {
-      pair.server.write(new FullPacketCodec(undefined).encodePacket(packet));
+      pair.server.write(new AbridgedPacketCodec(undefined).encodePacket(packet));
       const frame = await new FramedPacketCodec(undefined).readPacket(pair.client);
       expect(isExclusiveFrame(frame)).toBe(true);
       const message = await new MTProtoState(authKey, undefined, true).decryptMessageData(frame);

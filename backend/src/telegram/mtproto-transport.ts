@@ -1,18 +1,20 @@
 // teleproto must be loaded before its deep modules (its CommonJS graph has a cycle).
 import 'teleproto';
 import net from 'node:net';
-import { crc32 } from 'node:zlib';
 import { errors } from 'teleproto';
 import type { PromisedNetSockets } from 'teleproto/extensions/PromisedNetSockets.js';
-import { ConnectionTCPFull, FullPacketCodec } from 'teleproto/network/connection/TCPFull.js';
+import type { Connection } from 'teleproto/network/connection/Connection.js';
+import { AbridgedPacketCodec } from 'teleproto/network/connection/TCPAbridged.js';
+import { ConnectionTCPFull } from 'teleproto/network/connection/TCPFull.js';
 
-// MTProto's "full" TCP transport without teleproto's copies (ADR 0006). Its socket appends every
-// received chunk to one growing Buffer (a 1 MiB answer arriving in 64 KiB chunks is copied about eight
-// times over), reads through a process-wide mutex and checks CRC32 in JavaScript: together more CPU than
-// the decryption. These classes are drop-in replacements passed through teleproto's own client options
-// (`networkSocket`, `connection`). The socket reads into one reused buffer and copies each frame once,
-// into memory of its own sized from the frame's length: one allocation per frame and none per read
-// (every allocation of external memory brings V8's next full collection closer). The CRC is zlib's.
+// MTProto's abridged TCP transport (core.telegram.org/mtproto/mtproto-transports) without teleproto's
+// copies (ADR 0006). teleproto's socket appends every received chunk to one growing Buffer (a 1 MiB
+// answer arriving in 64 KiB chunks is copied about eight times over) and reads through a process-wide
+// mutex; its default "full" transport also checks a CRC32 over every byte, which TCP's checksums and
+// MTProto's SHA-256 msg_key already cover. These classes are drop-in replacements passed through
+// teleproto's own client options (`networkSocket`, `connection`). The socket reads into one reused
+// buffer and copies each packet once, into memory of its own sized from its length: one allocation per
+// packet and none per read (every allocation of external memory brings V8's next full collection closer).
 
 const closed = () => new Error('NetSocket was closed');
 
@@ -20,9 +22,8 @@ const closed = () => new Error('NetSocket was closed');
 const READ_BUFFER_BYTES = 256 * 1024;
 /** Larger than any answer Telegram sends (a 1 MiB file part plus MTProto's envelope). */
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
-const HEADER_BYTES = 8;
-/** A transport error is `int32 code` twice, then once more (Telethon #4042). */
-const ERROR_FRAME_BYTES = 12;
+/** A length of this many 4-byte words or more is this byte and three more; a shorter one, one byte. */
+const LONG_LENGTH = 0x7f;
 
 /**
  * Frames this transport copied into memory of their own: nothing else sees them, so the receiving side
@@ -30,7 +31,7 @@ const ERROR_FRAME_BYTES = 12;
  */
 const exclusiveFrames = new WeakSet<Buffer>();
 
-/** Whether `payload` is a frame payload from {@link FramedPacketCodec} that no one else refers to. */
+/** Whether `payload` is a packet from {@link FramedPacketCodec} that no one else refers to. */
 export function isExclusiveFrame(payload: Buffer): boolean {
   return exclusiveFrames.has(payload);
 }
@@ -43,13 +44,14 @@ interface FrameReader {
 
 /**
  * The socket teleproto's connection reads from (its `PromisedNetSockets` interface: connect, write,
- * close), cutting the byte stream into whole "full transport" frames as it arrives.
+ * close), cutting the byte stream into whole abridged-transport packets as it arrives.
  */
 export class FramedNetSocket {
   #socket: net.Socket | undefined;
-  readonly #header = Buffer.alloc(HEADER_BYTES);
+  /** The length in front of the next packet: one byte, or `0x7f` and three. */
+  readonly #header = Buffer.alloc(4);
   #headerFilled = 0;
-  /** The frame being received (the header copied in), and how much of it has arrived. */
+  /** The packet being received, and how much of it has arrived. */
   #frame: Buffer | undefined;
   #frameFilled = 0;
   /** Frames received before anyone asked for them. */
@@ -93,7 +95,7 @@ export class FramedNetSocket {
     });
   }
 
-  /** The next whole frame (header, payload and CRC); rejects once the socket has closed. */
+  /** The next whole packet, without its length; rejects once the socket has closed. */
   readFrame(): Promise<Buffer> {
     const frame = this.#frames.shift();
     if (frame) return Promise.resolve(frame);
@@ -129,11 +131,11 @@ export class FramedNetSocket {
           this.#header,
           this.#headerFilled,
           offset,
-          Math.min(bytes, offset + HEADER_BYTES - this.#headerFilled),
+          Math.min(bytes, offset + this.#headerBytes() - this.#headerFilled),
         );
         this.#headerFilled += copied;
         offset += copied;
-        if (this.#headerFilled === HEADER_BYTES) this.#startFrame();
+        if (this.#headerFilled === this.#headerBytes()) this.#startFrame();
         continue;
       }
       const copied = buffer.copy(
@@ -153,18 +155,21 @@ export class FramedNetSocket {
     }
   }
 
+  /** How long the length in front of the packet is, as far as its first byte tells (1 before it came). */
+  #headerBytes(): number {
+    return this.#headerFilled > 0 && this.#header[0]! >= LONG_LENGTH ? 4 : 1;
+  }
+
   #startFrame(): void {
-    const length = this.#header.readInt32LE(0);
-    const size = length < 0 ? ERROR_FRAME_BYTES : length;
-    if (length >= 0 && (length < 12 || length > MAX_FRAME_BYTES)) {
+    const words = this.#header[0]! < LONG_LENGTH ? this.#header[0]! : this.#header.readUIntLE(1, 3);
+    if (words === 0 || 4 * words > MAX_FRAME_BYTES) {
       this.#failure = new errors.InvalidBufferError(Buffer.from(this.#header));
       this.#socket?.destroy();
       return;
     }
-    // Not from the shared pool: the frame's memory is its own (see exclusiveFrames).
-    this.#frame = Buffer.allocUnsafeSlow(size);
-    this.#header.copy(this.#frame);
-    this.#frameFilled = HEADER_BYTES;
+    // Not from the shared pool: the packet's memory is its own (see exclusiveFrames).
+    this.#frame = Buffer.allocUnsafeSlow(4 * words);
+    this.#frameFilled = 0;
   }
 
   #deliver(frame: Buffer): void {
@@ -182,43 +187,43 @@ export class FramedNetSocket {
 }
 
 /**
- * `int32 length | int32 seq | payload | crc32`, like teleproto's FullPacketCodec, reading the frames
- * {@link FramedNetSocket} cut, with one copy per frame to send and zlib's CRC32.
+ * The abridged transport's framing (a `0xef` tag once, then a length in words in front of each packet),
+ * like teleproto's AbridgedPacketCodec, reading the packets {@link FramedNetSocket} cut, with one copy
+ * per packet to send.
  */
-export class FramedPacketCodec extends FullPacketCodec {
-  #sent = 0;
-
+export class FramedPacketCodec extends AbridgedPacketCodec {
   override encodePacket(data: Buffer): Buffer<ArrayBuffer> {
-    const frame = Buffer.allocUnsafe(data.length + 12);
-    frame.writeInt32LE(frame.length, 0);
-    frame.writeInt32LE(this.#sent++, 4);
-    data.copy(frame, 8);
-    frame.writeUInt32LE(crc32(frame.subarray(0, frame.length - 4)), frame.length - 4);
+    const words = data.length >> 2;
+    const headerBytes = words < LONG_LENGTH ? 1 : 4;
+    const frame = Buffer.allocUnsafe(headerBytes + data.length);
+    if (words < LONG_LENGTH) frame[0] = words;
+    else {
+      frame[0] = LONG_LENGTH;
+      frame.writeUIntLE(words, 1, 3);
+    }
+    data.copy(frame, headerBytes);
     return frame;
   }
 
   override async readPacket(reader: unknown): Promise<Buffer> {
     if (!(reader instanceof FramedNetSocket))
       throw new TypeError('FramedPacketCodec reads from a FramedNetSocket (see framedTransportParams)');
-    const frame = await reader.readFrame();
-    const length = frame.readInt32LE(0);
-    // Telegram's transport errors (e.g. -404): the code in place of the length, and again after it.
-    if (length < 0) throw new errors.InvalidBufferError(frame.subarray(8, 12));
-    const payload = frame.subarray(HEADER_BYTES, length - 4);
-    const checksum = frame.readUInt32LE(length - 4);
-    const computed = crc32(payload, crc32(frame.subarray(0, HEADER_BYTES)));
-    if (computed !== checksum) throw new errors.InvalidChecksumError(checksum, computed);
-    exclusiveFrames.add(payload);
-    return payload;
+    // Telegram's transport errors (e.g. -404) are 4-byte packets: the MTProto senders report them.
+    const packet = await reader.readFrame();
+    exclusiveFrames.add(packet);
+    return packet;
   }
 }
 
-/** `connection` (ConnectionTCPFull or a subclass of it) framing with {@link FramedPacketCodec}. */
+/**
+ * `connection` (ConnectionTCPFull or a subclass of it, such as the sandbox's DC redirect) speaking the
+ * abridged transport with {@link FramedPacketCodec}: a connection only frames through its codec.
+ */
 export function framedConnection(connection: typeof ConnectionTCPFull): typeof ConnectionTCPFull {
   return class FramedConnection extends connection {
     constructor(params: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
       super(params);
-      this.PacketCodecClass = FramedPacketCodec;
+      (this as Connection).PacketCodecClass = FramedPacketCodec;
     }
   };
 }

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { Api, extensions } from 'teleproto';
 import type { AuthKeyRecord, AuthKeyRegistry } from './auth-keys.ts';
-import { encodeFrame, FrameDecoder } from './frame-codec.ts';
+import { FrameCodec } from './frame-codec.ts';
 import { Handshake } from './handshake.ts';
 import { decryptClientMessage, encryptServerMessage } from './message-crypto.ts';
 import type { ServerRsaKey } from './rsa-key.ts';
@@ -91,12 +91,11 @@ export class MtprotoConnection {
   accountId: number | undefined;
   readonly #socket: Socket;
   readonly #services: DcServices;
-  readonly #decoder = new FrameDecoder();
+  readonly #codec = new FrameCodec();
   readonly #handshake: Handshake;
   readonly #sessions = new Set<ServerSession>();
   /** Content-related client messages not answered yet, acknowledged if they are still waiting. */
   readonly #unanswered = new Map<bigint, { session: ServerSession; acked: boolean }>();
-  #sendSeq = 0;
   #closed = false;
   #disconnectTimer: NodeJS.Timeout | undefined;
   #ackFlushScheduled = false;
@@ -148,7 +147,7 @@ export class MtprotoConnection {
   #receive(chunk: Buffer): void {
     if (this.#closed) return;
     try {
-      for (const payload of this.#decoder.push(chunk)) this.#handleFrame(payload);
+      for (const payload of this.#codec.push(chunk)) this.#handleFrame(payload);
     } catch {
       this.close();
     }
@@ -336,7 +335,7 @@ export class MtprotoConnection {
   #write(payload: Buffer): void {
     if (this.#closed) return;
     this.#socket.cork();
-    for (const part of encodeFrame(this.#sendSeq++, payload)) this.#socket.write(part);
+    for (const part of this.#codec.encode(payload)) this.#socket.write(part);
     this.#socket.uncork();
   }
 }
