@@ -2,7 +2,16 @@ import type { DeviceKind, FileKind, UserId } from '@teleplay/contracts';
 import { type QueryCreator, sql } from 'kysely';
 import type { ProjectedEvent, Projection, ProjectionContext } from '../projection.ts';
 import { pageSize } from './pagination.ts';
-import { type FileThumbnail, occurredAt, positionType, thumbnailOf, toIso } from './read-model-support.ts';
+import {
+  type FileThumbnail,
+  occurredAt,
+  positionType,
+  type ThumbnailColumns,
+  thumbnailColumns,
+  thumbnailOf,
+  toIso,
+  withThumbnailColumns,
+} from './read-model-support.ts';
 import { TableRows } from './table-rows.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -13,15 +22,12 @@ import { TableRows } from './table-rows.ts';
  * One row per file of the library: what the row shows of the file (kept here from the library
  * events, since a projection reads only its own tables) and its playback state.
  */
-export interface ContinueWatchingTable {
+export interface ContinueWatchingTable extends ThumbnailColumns {
   user_id: string;
   file_id: string;
   name: string;
   kind: FileKind;
   mime_type: string;
-  thumbnail_width: number | null;
-  thumbnail_height: number | null;
-  thumbnail_size: number | null;
   trashed: boolean;
   /** Playback state; null until the file is first played. */
   position_seconds: number | null;
@@ -80,9 +86,7 @@ export const continueWatchingProjection: Projection<ContinueWatchingTables> = {
       .addColumn('name', 'text', (column) => column.notNull())
       .addColumn('kind', 'text', (column) => column.notNull())
       .addColumn('mime_type', 'text', (column) => column.notNull())
-      .addColumn('thumbnail_width', 'integer')
-      .addColumn('thumbnail_height', 'integer')
-      .addColumn('thumbnail_size', 'integer')
+      .$call(withThumbnailColumns)
       .addColumn('trashed', 'boolean', (column) => column.notNull())
       .addColumn('position_seconds', 'double precision')
       .addColumn('duration_seconds', 'double precision')
@@ -196,9 +200,7 @@ function foldContinueWatchingEvent(items: ItemRows, devices: DeviceRows, event: 
         name,
         kind,
         mime_type: mimeType,
-        thumbnail_width: thumbnail?.width ?? null,
-        thumbnail_height: thumbnail?.height ?? null,
-        thumbnail_size: thumbnail?.size ?? null,
+        ...thumbnailColumns(thumbnail),
         trashed: false,
         position_seconds: null,
         duration_seconds: null,

@@ -18,9 +18,12 @@ import {
   type Projected,
   positionType,
   sortKeyType,
+  type ThumbnailColumns,
+  thumbnailColumns,
   thumbnailOf,
   toIso,
   toIsoOrNull,
+  withThumbnailColumns,
 } from './read-model-support.ts';
 import { TableRows } from './table-rows.ts';
 
@@ -30,7 +33,7 @@ export type { FileThumbnail };
 // Rows
 // ---------------------------------------------------------------------------------------------
 
-export interface LibraryFilesTable {
+export interface LibraryFilesTable extends ThumbnailColumns {
   user_id: string;
   id: string;
   folder_id: string | null;
@@ -42,9 +45,6 @@ export interface LibraryFilesTable {
   duration_seconds: number | null;
   width: number | null;
   height: number | null;
-  thumbnail_width: number | null;
-  thumbnail_height: number | null;
-  thumbnail_size: number | null;
   telegram_channel_id: string;
   telegram_message_id: number;
   telegram_document_id: string;
@@ -103,9 +103,7 @@ export const libraryFilesProjection: Projection<LibraryFilesTables> = {
       .addColumn('duration_seconds', 'double precision')
       .addColumn('width', 'integer')
       .addColumn('height', 'integer')
-      .addColumn('thumbnail_width', 'integer')
-      .addColumn('thumbnail_height', 'integer')
-      .addColumn('thumbnail_size', 'integer')
+      .$call(withThumbnailColumns)
       .addColumn('telegram_channel_id', 'text', (column) => column.notNull())
       .addColumn('telegram_message_id', 'bigint', (column) => column.notNull())
       .addColumn('telegram_document_id', 'text', (column) => column.notNull())
@@ -270,9 +268,7 @@ function uploadedRow(event: Projected<'FileUploaded'>): FileRow {
     duration_seconds: data.durationSeconds,
     width: data.width,
     height: data.height,
-    thumbnail_width: data.thumbnail?.width ?? null,
-    thumbnail_height: data.thumbnail?.height ?? null,
-    thumbnail_size: data.thumbnail?.size ?? null,
+    ...thumbnailColumns(data.thumbnail),
     telegram_channel_id: data.telegram.channelId,
     telegram_message_id: data.telegram.messageId,
     telegram_document_id: data.telegram.documentId,

@@ -1,5 +1,5 @@
 import type { DomainEventType } from '@teleplay/contracts';
-import { sql } from 'kysely';
+import { type CreateTableBuilder, sql } from 'kysely';
 import type { LiveChange, ProjectedEvent, ProjectionContext } from '../projection.ts';
 
 /** One event type of the catalogue as a projection receives it. */
@@ -43,14 +43,34 @@ export interface FileThumbnail {
   size: number;
 }
 
-/** The thumbnail columns of a file row as one value (all set, or none). */
-export function thumbnailOf(row: {
+/** A file's thumbnail in the rows of every read model that shows files: all set, or none. */
+export interface ThumbnailColumns {
   thumbnail_width: number | null;
   thumbnail_height: number | null;
   thumbnail_size: number | null;
-}): FileThumbnail | null {
+}
+
+/** Adds the {@link ThumbnailColumns} to a table being created (`.$call(withThumbnailColumns)`). */
+export function withThumbnailColumns<T extends CreateTableBuilder<string, string>>(table: T) {
+  return table
+    .addColumn('thumbnail_width', 'integer')
+    .addColumn('thumbnail_height', 'integer')
+    .addColumn('thumbnail_size', 'integer');
+}
+
+/** The thumbnail columns of a file row as one value. */
+export function thumbnailOf(row: ThumbnailColumns): FileThumbnail | null {
   const { thumbnail_width: width, thumbnail_height: height, thumbnail_size: size } = row;
   return width === null || height === null || size === null ? null : { width, height, size };
+}
+
+/** The thumbnail columns for a file's thumbnail, or for none. */
+export function thumbnailColumns(thumbnail: FileThumbnail | null): ThumbnailColumns {
+  return {
+    thumbnail_width: thumbnail?.width ?? null,
+    thumbnail_height: thumbnail?.height ?? null,
+    thumbnail_size: thumbnail?.size ?? null,
+  };
 }
 
 /**
