@@ -197,20 +197,24 @@ function memorySessions(): TelegramSessionStore {
   >();
   return {
     async load(key) {
-      const record = records.get(key);
+      const record = records.get(key.row);
       return record && { ...record, dcKeys: new Map(record.dcKeys) };
     },
     async saveSession(key, _botId, session) {
-      const record = records.get(key);
-      records.set(key, { session, dcKeys: record?.dcKeys ?? new Map(), updateState: record?.updateState });
+      const record = records.get(key.row);
+      records.set(key.row, {
+        session,
+        dcKeys: record?.dcKeys ?? new Map(),
+        updateState: record?.updateState,
+      });
     },
     async saveDcKey(key, dcId, authKey) {
-      const keys = records.get(key)?.dcKeys;
+      const keys = records.get(key.row)?.dcKeys;
       if (authKey) keys?.set(dcId, authKey);
       else keys?.delete(dcId);
     },
     async saveUpdateState(key, state) {
-      const record = records.get(key);
+      const record = records.get(key.row);
       if (record) record.updateState = state;
     },
   };

@@ -11,7 +11,12 @@ import { KeepAlive } from './keep-alive.ts';
 import { MediaConnections } from './media-connections.ts';
 import { framedTransportParams } from './mtproto-transport.ts';
 import { type BotProfile, TelegramGatewayError } from './telegram.gateway.ts';
-import { sessionKeyOf, type TelegramSessionStore, type UpdateState } from './telegram-session.store.ts';
+import {
+  type BotSessionKey,
+  sessionKeyOf,
+  type TelegramSessionStore,
+  type UpdateState,
+} from './telegram-session.store.ts';
 
 export interface BotConnectionOptions {
   botToken: string;
@@ -61,7 +66,7 @@ class QuietTeleprotoLogger extends Logger {
 export class BotConnection {
   readonly client: TelegramClient;
   readonly profile: BotProfile;
-  readonly sessionKey: string;
+  readonly sessionKey: BotSessionKey;
   readonly media: MediaConnections;
   /** The main bot's saved update state, from before this start. */
   readonly savedUpdateState: UpdateState | undefined;
@@ -71,7 +76,7 @@ export class BotConnection {
   private constructor(parts: {
     client: TelegramClient;
     profile: BotProfile;
-    sessionKey: string;
+    sessionKey: BotSessionKey;
     media: MediaConnections;
     savedUpdateState: UpdateState | undefined;
     keepAlive: KeepAlive;

@@ -30,6 +30,7 @@ export {
   type ThumbnailSize,
 } from './telegram.gateway.ts';
 export {
+  type BotSessionKey,
   createPostgresSessionStore,
   migrateTelegram,
   sessionKeyOf,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { createKysely, migrate } from '@teleplay/postgres';
 import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
@@ -21,23 +21,63 @@ export interface BotSessionRecord {
 }
 
 /**
- * Persistence of bot sessions, keyed by {@link sessionKeyOf}. An auth key is a login: whoever reads this
- * table can act as the bot, so it deserves the protection of the database's other secrets.
+ * Persistence of bot sessions, keyed by {@link sessionKeyOf}. An auth key is a login: whoever holds one
+ * can act as the bot and read every stored file, so the store seals the session and the download keys
+ * with a key derived from the bot's token, which never reaches the database.
  */
 export interface TelegramSessionStore {
-  load(key: string): Promise<BotSessionRecord | undefined>;
-  saveSession(key: string, botId: string, session: string): Promise<void>;
+  load(key: BotSessionKey): Promise<BotSessionRecord | undefined>;
+  saveSession(key: BotSessionKey, botId: string, session: string): Promise<void>;
   /** Stores (or, with undefined, forgets) the auth key for one download DC. */
-  saveDcKey(key: string, dcId: number, authKey: Buffer | undefined): Promise<void>;
-  saveUpdateState(key: string, state: UpdateState): Promise<void>;
+  saveDcKey(key: BotSessionKey, dcId: number, authKey: Buffer | undefined): Promise<void>;
+  saveUpdateState(key: BotSessionKey, state: UpdateState): Promise<void>;
+}
+
+/** Which row holds a bot's session, and the key its secrets are sealed with. */
+export interface BotSessionKey {
+  /** A hash of the token and scope: a new token is a new login, and the table holds no tokens. */
+  readonly row: string;
+  /** AES-256-GCM key derived from the token (HKDF-SHA256): the table alone opens nothing. */
+  readonly sealing: Buffer;
 }
 
 /**
- * The row key of a bot: a hash of its token (so a new token is a new login, and the table holds no tokens)
- * and of the scope the keys belong to (the sandbox instance, whose keys die with it).
+ * A bot's session key, from its token and the scope its keys belong to (the sandbox instance, whose keys
+ * die with it).
  */
-export function sessionKeyOf(botToken: string, scope = ''): string {
-  return createHash('sha256').update(`${scope}\n${botToken}`).digest('hex');
+export function sessionKeyOf(botToken: string, scope = ''): BotSessionKey {
+  return {
+    row: createHash('sha256').update(`${scope}\n${botToken}`).digest('hex'),
+    sealing: Buffer.from(hkdfSync('sha256', botToken, scope, 'teleplay-telegram-session-v1', 32)),
+  };
+}
+
+/** Marks a sealed value; rows from before sealing hold the plain value and are sealed at the next save. */
+const SEALED = 'sealed1:';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+function seal(key: BotSessionKey, plain: Buffer): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key.sealing, iv);
+  // The row key is authenticated too: a sealed value copied into another bot's row does not open.
+  cipher.setAAD(Buffer.from(key.row));
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return `${SEALED}${Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64')}`;
+}
+
+/** The value `seal` sealed (or an unsealed one as stored); undefined when it does not open with `key`. */
+function unseal(key: BotSessionKey, stored: string, plain: (stored: string) => Buffer): Buffer | undefined {
+  if (!stored.startsWith(SEALED)) return plain(stored);
+  const bytes = Buffer.from(stored.slice(SEALED.length), 'base64');
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key.sealing, bytes.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(key.row));
+    decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
 }
 
 interface TelegramSessionsTable {
@@ -86,31 +126,38 @@ export function createPostgresSessionStore(pool: pg.Pool): TelegramSessionStore 
       const row = await db
         .selectFrom('telegram_sessions')
         .selectAll()
-        .where('session_key', '=', key)
+        .where('session_key', '=', key.row)
         .executeTakeFirst();
-      if (!row) return undefined;
-      const dcKeys = new Map(
-        Object.entries(row.dc_keys).map(([dcId, authKey]) => [Number(dcId), Buffer.from(authKey, 'base64')]),
-      );
+      // A session that does not open is as good as none: the bot logs in afresh and overwrites it.
+      const session = row && unseal(key, row.session, (stored) => Buffer.from(stored))?.toString();
+      if (!row || session === undefined) return undefined;
+      const dcKeys = new Map<number, Buffer>();
+      for (const [dcId, stored] of Object.entries(row.dc_keys)) {
+        const authKey = unseal(key, stored, (plain) => Buffer.from(plain, 'base64'));
+        if (authKey) dcKeys.set(Number(dcId), authKey);
+      }
       const updateState =
         row.pts === null || row.qts === null || row.date === null
           ? undefined
           : { pts: row.pts, qts: row.qts, date: row.date };
-      return { session: row.session, dcKeys, updateState };
+      return { session, dcKeys, updateState };
     },
 
     async saveSession(key, botId, session) {
+      const sealed = seal(key, Buffer.from(session));
       await db
         .insertInto('telegram_sessions')
         .values({
-          session_key: key,
+          session_key: key.row,
           bot_id: botId,
-          session,
+          session: sealed,
           dc_keys: sql`'{}'::jsonb`,
           updated_at: new Date(),
         })
         .onConflict((conflict) =>
-          conflict.column('session_key').doUpdateSet({ bot_id: botId, session, updated_at: new Date() }),
+          conflict
+            .column('session_key')
+            .doUpdateSet({ bot_id: botId, session: sealed, updated_at: new Date() }),
         )
         .execute();
     },
@@ -121,11 +168,11 @@ export function createPostgresSessionStore(pool: pg.Pool): TelegramSessionStore 
           ? sql<Record<string, string>>`dc_keys - ${String(dcId)}`
           : sql<
               Record<string, string>
-            >`dc_keys || jsonb_build_object(${String(dcId)}::text, ${authKey.toString('base64')}::text)`;
+            >`dc_keys || jsonb_build_object(${String(dcId)}::text, ${seal(key, authKey)}::text)`;
       await db
         .updateTable('telegram_sessions')
         .set({ dc_keys: dcKeys, updated_at: new Date() })
-        .where('session_key', '=', key)
+        .where('session_key', '=', key.row)
         .execute();
     },
 
@@ -133,7 +180,7 @@ export function createPostgresSessionStore(pool: pg.Pool): TelegramSessionStore 
       await db
         .updateTable('telegram_sessions')
         .set({ pts: state.pts, qts: state.qts, date: state.date, updated_at: new Date() })
-        .where('session_key', '=', key)
+        .where('session_key', '=', key.row)
         .execute();
     },
   };
