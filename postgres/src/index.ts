@@ -11,5 +11,6 @@ export {
   type EmbeddedPostgresOptions,
   startEmbeddedPostgres,
 } from './embedded-postgres.ts';
+export { type ListenHandlers, type Listening, listen } from './listen.ts';
 export { migrate } from './migrations.ts';
 export { createNotifier, type Notifier } from './notifier.ts';

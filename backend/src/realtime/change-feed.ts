@@ -1,5 +1,6 @@
 import type { UserId } from '@teleplay/contracts';
 import { makePosition, type Position, parsePosition, START } from '@teleplay/eventstore';
+import { type Listening, listen } from '@teleplay/postgres';
 import { LIVE_CHANGES_CHANNEL, type LiveChange } from '@teleplay/projections';
 import type pg from 'pg';
 
@@ -99,10 +100,9 @@ const RECONNECT_DELAY_MS = 1000;
  */
 export function createChangeFeed(pool: pg.Pool): ChangeFeed {
   const listeners = new Set<() => void>();
-  let listenClient: pg.PoolClient | null = null;
+  let listening: Listening | null = null;
   let connecting: Promise<void> | null = null;
   let reconnectTimer: NodeJS.Timeout | null = null;
-  let stopListening = () => {};
   let closed = false;
 
   const wake = () => {
@@ -110,33 +110,19 @@ export function createChangeFeed(pool: pg.Pool): ChangeFeed {
   };
 
   function startListening(): void {
-    if (closed || listenClient || connecting) return;
+    if (closed || listening || connecting) return;
     connecting = (async () => {
-      const client = await pool.connect().catch(() => null);
-      if (!client) return scheduleReconnect();
-      let dropped = false;
-      const drop = () => {
-        if (dropped) return;
-        dropped = true;
-        if (listenClient === client) listenClient = null;
-        // Ending the session ends the LISTEN; the pool opens a fresh connection when it needs one.
-        client.release(true);
-      };
-      client.on('notification', wake);
-      client.on('error', () => {
-        drop();
-        wake();
-        scheduleReconnect();
-      });
-      try {
-        await client.query(`listen ${LIVE_CHANGES_CHANNEL}`);
-      } catch {
-        drop();
-        return scheduleReconnect();
-      }
-      if (closed) return drop();
-      listenClient = client;
-      stopListening = drop;
+      const started = await listen(pool, LIVE_CHANGES_CHANNEL, {
+        onNotification: wake,
+        onLost: () => {
+          if (listening === started) listening = null;
+          wake();
+          scheduleReconnect();
+        },
+      }).catch(() => null);
+      if (!started) return scheduleReconnect();
+      if (closed) return started.release();
+      listening = started;
       // Wake-ups sent while not listening are lost: have the readers look once.
       wake();
     })().finally(() => {
@@ -284,7 +270,8 @@ export function createChangeFeed(pool: pg.Pool): ChangeFeed {
       listeners.clear();
       if (reconnectTimer) clearTimeout(reconnectTimer);
       await connecting;
-      stopListening();
+      await listening?.release();
+      listening = null;
     },
   };
 }

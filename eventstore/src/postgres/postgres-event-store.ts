@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { createKysely, createNotifier, migrate } from '@teleplay/postgres';
+import { createKysely, createNotifier, type Listening, listen, migrate } from '@teleplay/postgres';
 import type pg from 'pg';
 import {
   type EventFilter,
@@ -65,41 +65,19 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const wakeups = new EventEmitter();
   wakeups.setMaxListeners(0);
-  /** The connection that LISTENs, and how to give it back exactly once. */
-  let listener: Promise<{ release(destroy?: boolean): Promise<void> }> | null = null;
+  let listener: Promise<Listening> | null = null;
   let closed = false;
   const notifier = createNotifier(pool);
 
-  function listen() {
-    listener ??= (async () => {
-      const client = await pool.connect();
-      let held = true;
-      const onNotification = () => wakeups.emit('change');
-      const onError = () => {
-        // The connection is gone: release it and listen again on the next wait (polling covers the gap).
-        void release(true);
+  function listenForAppends(): Promise<Listening> {
+    listener ??= listen(pool, CHANNEL, {
+      onNotification: () => wakeups.emit('change'),
+      onLost: () => {
+        // Listen again on the next wait; polling covers the gap.
         listener = null;
         wakeups.emit('change');
-      };
-      // Once released the client is the pool's: an error it reports later (a server shutting down)
-      // must not release it a second time.
-      const release = async (destroy = false) => {
-        if (!held) return;
-        held = false;
-        client.off('notification', onNotification);
-        if (!destroy) await client.query(`unlisten ${CHANNEL}`).catch(() => {});
-        client.off('error', onError);
-        client.release(destroy);
-      };
-      client.on('notification', onNotification).on('error', onError);
-      try {
-        await client.query(`listen ${CHANNEL}`);
-      } catch (error) {
-        await release(true);
-        throw error;
-      }
-      return { release };
-    })().catch((error: unknown) => {
+      },
+    }).catch((error: unknown) => {
       listener = null;
       throw error;
     });
@@ -219,7 +197,7 @@ export function createPostgresEventStore(pool: pg.Pool, options: PostgresEventSt
         readBatch: (from, count) => readBatch(from, count, options.filter),
         waitForChange: async (signal) => {
           if (closed) return;
-          await listen().catch(() => {});
+          await listenForAppends().catch(() => {});
           await new Promise<void>((resolve) => {
             const done = () => {
               wakeups.off('change', done);

@@ -1,4 +1,5 @@
 import type { Position } from '@teleplay/eventstore';
+import { type Listening, listen } from '@teleplay/postgres';
 import type pg from 'pg';
 import { CHECKPOINT_CHANNEL } from './checkpoints.ts';
 
@@ -21,7 +22,7 @@ interface Waiter {
 export function createCheckpointWatcher(pool: pg.Pool, pollIntervalMs = 200): CheckpointWatcher {
   const positions = new Map<string, Position>();
   const waiters = new Set<Waiter>();
-  let listener: Promise<pg.PoolClient> | null = null;
+  let listener: Promise<Listening> | null = null;
   let poller: NodeJS.Timeout | null = null;
 
   const reached = (waiter: Waiter) =>
@@ -51,21 +52,18 @@ export function createCheckpointWatcher(pool: pg.Pool, pollIntervalMs = 200): Ch
     settle();
   };
 
-  const listen = () => {
-    listener ??= (async () => {
-      const client = await pool.connect();
-      client.on('notification', (notification) => {
-        const [name, position] = (notification.payload ?? '').split('|');
+  const listenForCheckpoints = () => {
+    listener ??= listen(pool, CHECKPOINT_CHANNEL, {
+      onNotification: (payload) => {
+        const [name, position] = (payload ?? '').split('|');
         if (name && position) record(name, position as Position);
         settle();
-      });
-      client.on('error', () => {
-        client.release(true);
+      },
+      // The next wait listens again; the poller covers waits in progress.
+      onLost: () => {
         listener = null;
-      });
-      await client.query(`listen ${CHECKPOINT_CHANNEL}`);
-      return client;
-    })().catch((error: unknown) => {
+      },
+    }).catch((error: unknown) => {
       listener = null;
       throw error;
     });
@@ -74,7 +72,7 @@ export function createCheckpointWatcher(pool: pg.Pool, pollIntervalMs = 200): Ch
 
   return {
     async waitFor(names, position, timeoutMs) {
-      await listen();
+      await listenForCheckpoints();
       const waiter: Waiter = { names, position, resolve: () => {} };
       if (reached(waiter)) return true;
       const done = new Promise<boolean>((resolve) => {
@@ -94,12 +92,9 @@ export function createCheckpointWatcher(pool: pg.Pool, pollIntervalMs = 200): Ch
       if (poller) clearInterval(poller);
       for (const waiter of waiters) waiter.resolve(false);
       waiters.clear();
-      const client = await listener?.catch(() => null);
+      const listening = await listener?.catch(() => null);
       listener = null;
-      if (client) {
-        await client.query(`unlisten ${CHECKPOINT_CHANNEL}`).catch(() => {});
-        client.release();
-      }
+      await listening?.release();
     },
   };
 }

@@ -58,7 +58,7 @@ export function startProjector(options: ProjectorOptions): Projector {
       try {
         lockClient = await pool.connect();
         // Losing the lock connection means another instance may take over: stop projecting at once.
-        lockClient.on('error', () => void subscriptionClose?.());
+        lockClient.on('error', onLockLost);
         const locked = await lockClient.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [
           lockKey,
         ]);
@@ -82,10 +82,16 @@ export function startProjector(options: ProjectorOptions): Projector {
     }
   }
 
+  function onLockLost(): void {
+    void subscriptionClose?.();
+  }
+
   function releaseLockClient(unlock: boolean): void {
     const client = lockClient;
     lockClient = null;
     if (!client) return;
+    // Back in the pool the connection is no longer this term's lock: its errors must not stop the next.
+    client.off('error', onLockLost);
     if (!unlock) {
       client.release();
       return;
