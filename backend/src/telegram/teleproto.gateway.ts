@@ -24,6 +24,7 @@ import {
 } from './telegram.gateway.ts';
 import { resolveChannel, TelegramFileParts } from './telegram-file-parts.ts';
 import type { TelegramSessionStore, UpdateState } from './telegram-session.store.ts';
+import { installNativeTlLongs } from './tl-longs.ts';
 import {
   callbackQueryOf,
   incomingMessageOf,
@@ -108,6 +109,7 @@ export class TeleprotoGateway implements TelegramGateway {
       throw new TelegramGatewayError(`the gateway cannot start: it is ${this.#state}`);
     this.#state = 'starting';
     this.#handler = handler;
+    installNativeTlLongs();
     const ige = installNativeMtprotoCrypto();
     if (ige.installed)
       this.#log[ige.implementation === 'aes-ni' ? 'debug' : 'warn'](
