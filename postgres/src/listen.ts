@@ -9,8 +9,9 @@ export interface Listening {
 export interface ListenHandlers {
   onNotification(payload: string | undefined): void;
   /**
-   * The connection died, and its LISTEN with it (a restart, a terminated backend): called once, after
-   * it was released. Notifications sent until the caller listens again are lost.
+   * The connection died while listening, and its LISTEN with it (a restart, a terminated backend):
+   * called once, after it went back to the pool. Notifications sent until the caller listens again
+   * are lost.
    */
   onLost(): void;
 }
@@ -22,22 +23,24 @@ export interface ListenHandlers {
  */
 export async function listen(pool: pg.Pool, channel: string, handlers: ListenHandlers): Promise<Listening> {
   const client = await pool.connect();
-  let held = true;
+  // Only a connection lost while listening is reported: one lost while starting fails `listen` itself,
+  // one lost while being released is on its way out anyway.
+  let state: 'starting' | 'listening' | 'releasing' | 'released' = 'starting';
   const onNotification = (notification: pg.Notification) => handlers.onNotification(notification.payload);
   const onError = () => {
-    if (!giveBack(true)) return;
-    handlers.onLost();
+    const lost = state === 'listening';
+    giveBack(true);
+    if (lost) handlers.onLost();
   };
   client.on('notification', onNotification);
   client.on('error', onError);
-  /** Returns the connection to the pool (ending its session when `destroy`); false if it went already. */
-  function giveBack(destroy: boolean): boolean {
-    if (!held) return false;
-    held = false;
+  /** Returns the connection to the pool (ending its session when `destroy`), once. */
+  function giveBack(destroy: boolean): void {
+    if (state === 'released') return;
+    state = 'released';
     client.off('notification', onNotification);
     client.off('error', onError);
     client.release(destroy);
-    return true;
   }
   try {
     await client.query(`listen ${channel}`);
@@ -45,9 +48,11 @@ export async function listen(pool: pg.Pool, channel: string, handlers: ListenHan
     giveBack(true);
     throw error;
   }
+  state = 'listening';
   return {
     async release() {
-      if (!held) return;
+      if (state !== 'listening') return;
+      state = 'releasing';
       // The session lives on in the pool: it must stop receiving this channel's notifications.
       const unlistened = await client.query(`unlisten ${channel}`).then(
         () => true,
